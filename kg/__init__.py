@@ -1,0 +1,17 @@
+"""kg: a knowledge graph of the Japan–South Korea technology relationship, built from news text.
+
+The public API::
+
+    import kg
+    graph = kg.load("out/graph.ttl")
+    rows = kg.query(graph, "figures")
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .build import build_graph  # noqa: E402
+from .errors import KGError  # noqa: E402
+
+__all__ = ["KGError", "__version__", "build_graph"]

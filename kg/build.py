@@ -1,0 +1,110 @@
+"""build_graph(): corpus -> spaCy Docs -> facts -> RDF dataset; write_outputs(): files in out/."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rdflib import Dataset
+
+from .corpus import Article, read_corpus
+from .errors import KGError
+from .export import serialize, write_atomic
+from .facts import DocumentFacts
+from .graph import BuildInfo, facts_to_dataset, union
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, with counts for the summary line."""
+
+    dataset: Dataset
+    documents: list[DocumentFacts]
+    seconds: float = 0.0
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        docs = self.documents
+        return {
+            "documents": len(docs),
+            "sentences": sum(len(d.sentences) for d in docs),
+            "entities": len({e.id for d in docs for e in d.entities}),
+            "mentions": sum(len(d.mentions) for d in docs),
+            "figures": sum(len(d.figures) for d in docs),
+            "relations": sum(len(d.relations) for d in docs),
+            "triples": len(union(self.dataset)),
+        }
+
+
+def build_time(articles: Iterable[Article]) -> str:
+    """The time the build records: ``SOURCE_DATE_EPOCH`` if set, else the newest input file's mtime.
+
+    Using the inputs' time rather than the clock keeps two builds of the same corpus identical.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            seconds = int(epoch)
+        except ValueError:
+            raise KGError(f"SOURCE_DATE_EPOCH={epoch!r} is not an integer number of seconds") from None
+    else:
+        seconds = max(int(Path(a.path).stat().st_mtime) for a in articles)
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def extract_documents(articles: list[Article], nlp=None, progress: ProgressCallback | None = None) -> list[DocumentFacts]:
+    """Run the spaCy pipeline over the articles (batched with nlp.pipe) and collect their facts."""
+    from .facts import doc_to_facts
+    from .nlp import make_nlp
+
+    nlp = nlp or make_nlp()
+    documents = []
+    bodies = ((article.body, article) for article in articles)
+    for i, (doc, article) in enumerate(nlp.pipe(bodies, as_tuples=True, batch_size=32), 1):
+        documents.append(doc_to_facts(doc, article))
+        if progress:
+            progress(i, len(articles))
+    return documents
+
+
+def build_graph(paths: Iterable[Path | str], *, nlp=None, progress: ProgressCallback | None = None) -> BuildResult:
+    """Read the corpus under ``paths`` and build its knowledge graph in memory."""
+    start = time.perf_counter()
+    articles = read_corpus(paths)
+    documents = extract_documents(articles, nlp=nlp, progress=progress)
+    corpus = ", ".join(sorted({str(Path(a.path).parent) for a in articles}))
+    info = BuildInfo(time=build_time(articles), corpus=corpus)
+    dataset = facts_to_dataset(documents, info)
+    return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start)
+
+
+def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = False) -> list[Path]:
+    """Serialise everything first, then write each file atomically into ``out_dir``.
+
+    If serialisation fails nothing is written, so a failed build leaves the previous out/ intact.
+    """
+    out_dir = Path(out_dir)
+    description = f"kg knowledge graph of {len(result.documents)} documents"
+    outputs: dict[str, bytes] = {
+        "graph.ttl": serialize(union(result.dataset), "ttl", description=description),
+        "graph.trig": serialize(result.dataset, "trig", description=description + ", one named graph per document"),
+    }
+    if html:
+        from .viz import render_html
+
+        outputs["graph.html"] = render_html(union(result.dataset)).encode("utf-8")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise KGError(f"{out_dir}: exists and is not a directory; choose another --out")
+    written = []
+    for name, data in outputs.items():
+        write_atomic(out_dir / name, data)
+        written.append(out_dir / name)
+    result.files = written
+    return written

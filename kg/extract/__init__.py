@@ -1,0 +1,6 @@
+"""spaCy side of the seam: pipeline components that annotate a Doc. Nothing here imports rdflib.
+
+Importing this package registers the ``kg_*`` component factories and the ``Doc._`` extensions.
+"""
+
+from . import entities, segmentation  # noqa: F401  (registers factories)

@@ -1,0 +1,253 @@
+"""Entity components: gazetteer matching, linking of NER entities, joint country mentions.
+
+``kg_entity_ruler`` runs after spaCy's ``ner``. It matches every surface form of the gazetteer
+(its patterns carry the canonical id), overwrites overlapping NER entities, and then turns the
+remaining NER entities into typed entities with a canonical id, dropping spurious ones (dates,
+numbers, debris words). Every entity in ``doc.ents`` leaves with ``ent.label_`` = an ontology
+class, ``ent.id_`` = a canonical id and ``ent.kb_id_`` = a Wikidata QID or "".
+
+``kg_group_mentions`` finds phrases such as "both nations" and resolves them to the document's
+two principal countries, in ``doc._.groups`` as ``(start, end, (id1, id2))`` token offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import EntityRuler
+from spacy.tokens import Doc, Span
+
+from ..gazetteer import Gazetteer, default_gazetteer, normalize_form
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"]
+_DATE_LIKE = re.compile(
+    r"(?i)^(the )?(\d{4}s?|\d{4}\s*[-\u2013/]\s*\d{2,4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?( \d{1,2},?)?( \d{4})?|q[1-4]( \d{4})?)$"
+)
+
+
+@lru_cache(maxsize=1)
+def entity_rules() -> dict[str, Any]:
+    """The data-driven rules for NER entities (``patterns/entity_rules.json``)."""
+    return json.loads((PATTERNS_DIR / "entity_rules.json").read_text(encoding="utf-8"))
+
+
+def slugify(text: str) -> str:
+    """A canonical id for an entity the gazetteer does not know.
+
+    >>> slugify("Hanmi Semiconductor Co.")
+    'hanmi-semiconductor-co'
+    >>> slugify("  ") == slugify("")
+    True
+    """
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    if slug:
+        return slug[:80]
+    # Non-Latin names: a stable hash of the normalised form, never the raw text.
+    return "u-" + hashlib.sha1(normalize_form(text).encode("utf-8")).hexdigest()[:12]
+
+
+def _token_pattern(token_text: str, case_sensitive: bool, variants: list[str] | None = None) -> dict[str, Any]:
+    if token_text in DASHES:
+        return {"ORTH": {"IN": DASHES}}
+    if token_text in ("'s", "\u2019s"):
+        return {"ORTH": {"IN": ["'s", "\u2019s"]}}
+    if case_sensitive:
+        return {"ORTH": token_text}
+    forms = sorted({token_text.lower(), *(v.lower() for v in variants or [])})
+    return {"LOWER": {"IN": forms}} if len(forms) > 1 else {"LOWER": forms[0]}
+
+
+def _number_variants(word: str) -> list[str]:
+    """Naive singular/plural variants of the last word of a lowercase alias."""
+    if not word.isalpha() or len(word) < 3:
+        return []
+    if word.endswith("ies"):
+        return [word[:-3] + "y"]
+    if word.endswith("s") and not word.endswith("ss"):
+        return [word[:-1]]
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    return [word + "s"]
+
+
+def gazetteer_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict[str, Any]]:
+    """EntityRuler patterns for every surface form of every gazetteer entry.
+
+    Forms with a capital letter match case-sensitively (so "US" never matches "us"); lowercase
+    forms match case-insensitively, their last word in singular or plural.
+    """
+    patterns = []
+    for entry in sorted(gazetteer.entries.values()):
+        for form in entry.surface_forms:
+            tokens = [t.text for t in nlp.make_doc(form) if not t.is_space]
+            if not tokens:
+                continue
+            case_sensitive = any(c.isupper() for c in form)
+            pattern = [_token_pattern(t, case_sensitive) for t in tokens[:-1]]
+            last = tokens[-1]
+            pattern.append(_token_pattern(last, case_sensitive, None if case_sensitive else _number_variants(last)))
+            patterns.append({"label": entry.type, "pattern": pattern, "id": entry.id})
+    return patterns
+
+
+class KGEntityRuler:
+    """Gazetteer entities first, then cleaned and typed NER entities, each with a canonical id."""
+
+    def __init__(self, nlp: Language, name: str, *, gazetteer: Gazetteer | None = None):
+        self.name = name
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.ruler = EntityRuler(nlp, name=f"{name}_ruler", overwrite_ents=True, validate=False)
+        self.ruler.add_patterns(gazetteer_patterns(nlp, self.gazetteer))
+        rules = entity_rules()
+        self.ner_types: dict[str, str] = rules["ner_label_types"]
+        self.company_re = re.compile(rules["company_name_pattern"])
+        self.organization_re = re.compile(rules["organization_name_pattern"])
+        self.not_entities = {normalize_form(t) for t in rules["not_entities"]}
+
+    def __call__(self, doc: Doc) -> Doc:
+        ner_ents = list(doc.ents)
+        doc = self.ruler(doc)
+        self.set_annotations(doc, ner_ents)
+        return doc
+
+    def _keeps_name(self, ner_ent: Span, inner: list[Span]) -> bool:
+        """True if an NER name should win over the gazetteer matches inside it.
+
+        "Korea Development Bank" or "Hanmi Semiconductor Co." are names of their own that merely
+        contain a place or an industry; "Samsung Electronics Co." is Samsung Electronics.
+        """
+        if ner_ent.label_ not in self.ner_types or len(ner_ent) < 2 or not inner:
+            return False
+        if any(span.start < ner_ent.start or span.end > ner_ent.end for span in inner):
+            return False
+        if any(span.start == ner_ent.start and span.end == ner_ent.end for span in inner):
+            return False
+        if any(self.gazetteer[span.id_].type in ("Company", "Organization", "Initiative", "Event", "Survey") for span in inner if span.id_ in self.gazetteer):
+            return False
+        body = [t for t in ner_ent if t.lower_ not in ("the", "of", "and", "&", "for") and not t.is_punct]
+        return all(t.text[:1].isupper() or t.like_num for t in body)
+
+    def set_annotations(self, doc: Doc, ner_ents: list[Span] | None = None) -> None:
+        ruled = list(doc.ents)
+        restored = []
+        for ner_ent in ner_ents or []:
+            inner = [span for span in ruled if span.start < ner_ent.end and span.end > ner_ent.start]
+            if self._keeps_name(ner_ent, inner):
+                restored.append(ner_ent)
+                ruled = [span for span in ruled if span not in inner]
+        ents = []
+        for ent in sorted(ruled + restored, key=lambda span: span.start):
+            if ent.id_ and ent.id_ in self.gazetteer:
+                entry = self.gazetteer[ent.id_]
+                if len(ent) == 1 and ent[0].is_lower and ent[0].pos_ in ("VERB", "AUX", "ADJ", "ADV"):
+                    continue  # a lowercase name used as a verb or modifier ("to resist"), not the thing
+                ents.append(Span(doc, ent.start, ent.end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or ""))
+                continue
+            span = self._clean(ent)
+            if span is not None:
+                ents.append(span)
+        doc.ents = ents
+
+    def _clean(self, ent: Span) -> Span | None:
+        """Trim an NER entity, link it to the gazetteer if one of its forms is known, or drop it."""
+        start, end = ent.start, ent.end
+        doc = ent.doc
+        while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct or doc[start].is_space):
+            start += 1
+        while end > start and (doc[end - 1].lower_ in ("'s", "\u2019s", "'") or doc[end - 1].is_punct or doc[end - 1].is_space):
+            end -= 1
+        if start >= end:
+            return None
+        span = doc[start:end]
+        text = span.text
+        entry = self.gazetteer.lookup(text)
+        if entry is not None:
+            return Span(doc, start, end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or "")
+        entity_type = self.ner_types.get(ent.label_)
+        if entity_type is None:
+            return None
+        if (
+            not any(c.isalpha() for c in text)
+            or normalize_form(text) in self.not_entities
+            or _DATE_LIKE.match(text)
+            or span[0].like_num
+            or not any(t.text[:1].isupper() or not t.text[:1].isalpha() for t in span if t.is_alpha)
+        ):
+            return None
+        if entity_type == "Organization" and self.company_re.search(text) and not self.organization_re.search(text):
+            entity_type = "Company"
+        return Span(doc, start, end, label=entity_type, span_id=slugify(text))
+
+
+@Language.factory(
+    "kg_entity_ruler",
+    default_config={},
+    requires=["doc.ents"],
+    assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
+)
+def make_entity_ruler(nlp: Language, name: str) -> KGEntityRuler:
+    return KGEntityRuler(nlp, name)
+
+
+class GroupMentions:
+    """Resolve "both nations", "the two countries" ... to the document's two principal countries."""
+
+    def __init__(self, nlp: Language, name: str, *, gazetteer: Gazetteer | None = None):
+        self.name = name
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        phrases = entity_rules()["group_mentions"]["phrases"]
+        self.matcher.add("GROUP", [nlp.make_doc(p) for p in phrases])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.match(doc)
+        self.set_annotations(doc, matches)
+        return doc
+
+    def match(self, doc: Doc) -> list[tuple[int, int]]:
+        spans = [doc[s:e] for _, s, e in self.matcher(doc)]
+        # keep the longest of overlapping phrases ("the two nations" over "two nations")
+        kept: list[tuple[int, int]] = []
+        for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+            if all(span.end <= s or span.start >= e for s, e in kept):
+                kept.append((span.start, span.end))
+        return sorted(kept)
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, int]]) -> None:
+        pair = principal_pair(doc)
+        doc._.groups = [(s, e, pair) for s, e in matches] if pair else []
+
+
+def principal_pair(doc: Doc) -> tuple[str, str] | None:
+    """The two countries a document is about: the two most mentioned, if clearly ahead of a third."""
+    counts = Counter(ent.id_ for ent in doc.ents if ent.label_ == "Country")
+    ranked = counts.most_common()
+    if len(ranked) < 2 or (len(ranked) > 2 and ranked[1][1] <= ranked[2][1]):
+        return None
+    first, second = sorted((ranked[0][0], ranked[1][0]))
+    return (first, second)
+
+
+@Language.factory(
+    "kg_group_mentions",
+    default_config={},
+    requires=["doc.ents"],
+    assigns=["doc._.groups"],
+)
+def make_group_mentions(nlp: Language, name: str) -> GroupMentions:
+    return GroupMentions(nlp, name)
+
+
+if not Doc.has_extension("groups"):
+    Doc.set_extension("groups", default=[])

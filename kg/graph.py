@@ -1,0 +1,281 @@
+"""Facts -> RDF. rdflib starts here; IRIs are minted from canonical ids and offsets only.
+
+The result is an rdflib ``Dataset`` with one named graph per document (named by the document's
+IRI) and one for the build's provenance; ``union(dataset)`` is the plain graph written as Turtle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from . import __version__
+from .facts import DocumentFacts, Figure, Relation
+from .gazetteer import Gazetteer, default_gazetteer
+from .namespace import (
+    ASSERTION,
+    BUILD,
+    CUR,
+    FIGURE,
+    ITSRDF,
+    JKT,
+    MEASURE,
+    NIF,
+    ONTOLOGY_IRI,
+    QUDT,
+    SCHEMA,
+    UNIT,
+    WD,
+    bind_prefixes,
+    document_iri,
+    entity_iri,
+    span_iri,
+)
+
+SOFTWARE = URIRef("https://w3id.org/jk-tech/software/kg")
+BUILD_GRAPH = URIRef("https://w3id.org/jk-tech/graph/build")
+#: Units that are not currencies -> QUDT unit IRIs.
+UNITS = {
+    "percent": UNIT.PERCENT,
+    "percentage-point": UNIT.PERCENT,
+    "count": UNIT.NUM,
+    "year": UNIT.YR,
+    "month": UNIT.MO,
+    "week": UNIT.WK,
+    "day": UNIT.DAY,
+    "hour": UNIT.HR,
+    "tonne": UNIT.TONNE,
+    "multiple": UNIT.UNITLESS,
+}
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What the provenance of a build records. ``time`` is an ISO 8601 UTC timestamp."""
+
+    time: str
+    corpus: str = "corpus"
+    software_version: str = __version__
+
+
+def build_id(documents: Iterable[DocumentFacts]) -> str:
+    """A stable id for a build: a hash of the documents' ids and texts."""
+    digest = hashlib.sha256()
+    for facts in sorted(documents, key=lambda d: d.article.id):
+        digest.update(facts.article.id.encode() + b"\0" + facts.article.text.encode() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def sentence_iri(article_id: str, start: int, end: int) -> URIRef:
+    return span_iri(article_id, start, end)
+
+
+def figure_iri(figure: Figure) -> URIRef:
+    return FIGURE[f"{figure.article_id}/{figure.start}-{figure.end}"]
+
+
+def assertion_iri(relation: Relation) -> URIRef:
+    key = "|".join((relation.article_id, str(relation.sentence_start), relation.subject_id, relation.predicate, relation.object_id))
+    return ASSERTION[f"{relation.article_id}/{hashlib.sha1(key.encode()).hexdigest()[:16]}"]
+
+
+def unit_iri(unit: str) -> URIRef:
+    """QUDT IRI for a unit name or an ISO 4217 currency code.
+
+    >>> unit_iri("USD")
+    rdflib.term.URIRef('http://qudt.org/vocab/currency/USD')
+    >>> unit_iri("percent")
+    rdflib.term.URIRef('http://qudt.org/vocab/unit/PERCENT')
+    """
+    if unit in UNITS:
+        return UNITS[unit]
+    if len(unit) == 3 and unit.isupper():
+        return CUR[unit]
+    return UNIT.NUM
+
+
+def period_literal(period: str) -> Literal:
+    """A typed literal for an ISO 8601 period.
+
+    >>> period_literal("2025").datatype == XSD.gYear
+    True
+    >>> period_literal("2026-01").datatype == XSD.gYearMonth
+    True
+    """
+    if len(period) == 4 and period.isdigit():
+        return Literal(period, datatype=XSD.gYear)
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return Literal(period, datatype=XSD.gYearMonth)
+    if len(period) == 10 and period[4] == "-" and period[7] == "-":
+        return Literal(period, datatype=XSD.date)
+    return Literal(period)
+
+
+def _add_entity(graph: Graph, entity, gazetteer: Gazetteer) -> None:
+    node = entity_iri(entity.id)
+    graph.add((node, RDF.type, JKT[entity.type]))
+    graph.add((node, RDFS.label, Literal(entity.label, lang="en")))
+    graph.add((node, SKOS.prefLabel, Literal(entity.label, lang="en")))
+    graph.add((node, JKT.inGazetteer, Literal(entity.in_gazetteer)))
+    if entity.wikidata:
+        graph.add((node, OWL.sameAs, WD[entity.wikidata]))
+    entry = gazetteer.entries.get(entity.id) if entity.in_gazetteer else None
+    if entry is None:
+        return
+    for alt in entry.alt_labels:
+        if alt != entry.label:
+            graph.add((node, SKOS.altLabel, Literal(alt, lang="en")))
+    for lang, label in entry.labels:
+        graph.add((node, SKOS.prefLabel, Literal(label, lang=lang)))
+    if entry.type in ("Technology", "Industry"):
+        graph.add((node, SKOS.inScheme, JKT.Technologies if entry.type == "Technology" else JKT.Industries))
+        if entry.broader:
+            graph.add((node, SKOS.broader, entity_iri(entry.broader)))
+
+
+def _add_document(graph: Graph, facts: DocumentFacts, activity: URIRef) -> URIRef:
+    article = facts.article
+    doc = document_iri(article.id)
+    graph.add((doc, RDF.type, JKT.Document))
+    graph.add((doc, NIF.isString, Literal(article.text)))
+    graph.add((doc, DCTERMS.identifier, Literal(article.id)))
+    graph.add((doc, RDFS.label, Literal(article.title or article.id)))
+    if article.title:
+        graph.add((doc, DCTERMS.title, Literal(article.title)))
+    if article.source:
+        graph.add((doc, DCTERMS.source, URIRef(article.source) if _is_iri(article.source) else Literal(article.source)))
+    if article.publisher:
+        graph.add((doc, DCTERMS.publisher, Literal(article.publisher)))
+    if article.date:
+        graph.add((doc, DCTERMS.date, period_literal(article.date)))
+    graph.add((doc, DCTERMS.language, Literal(article.language)))
+    if article.license:
+        graph.add((doc, DCTERMS.license, Literal(article.license)))
+    graph.add((doc, NIF.beginIndex, Literal(article.body_start, datatype=XSD.nonNegativeInteger)))
+    graph.add((doc, NIF.endIndex, Literal(article.body_end, datatype=XSD.nonNegativeInteger)))
+    for sentence in facts.sentences:
+        node = sentence_iri(article.id, sentence.start, sentence.end)
+        graph.add((node, RDF.type, JKT.Sentence))
+        graph.add((node, NIF.anchorOf, Literal(sentence.text)))
+        graph.add((node, NIF.beginIndex, Literal(sentence.start, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, NIF.endIndex, Literal(sentence.end, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, NIF.referenceContext, doc))
+    sentence_end = {s.start: s.end for s in facts.sentences}
+    for mention in facts.mentions:
+        node = span_iri(article.id, mention.start, mention.end)
+        graph.add((node, RDF.type, JKT.Mention))
+        graph.add((node, NIF.anchorOf, Literal(mention.text)))
+        graph.add((node, NIF.beginIndex, Literal(mention.start, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, NIF.endIndex, Literal(mention.end, datatype=XSD.nonNegativeInteger)))
+        graph.add((node, NIF.referenceContext, doc))
+        graph.add((node, NIF.sentence, sentence_iri(article.id, mention.sentence_start, sentence_end[mention.sentence_start])))
+        graph.add((node, ITSRDF.taIdentRef, entity_iri(mention.entity_id)))
+        graph.add((node, PROV.wasGeneratedBy, activity))
+    return doc
+
+
+def _is_iri(text: str) -> bool:
+    return text.startswith(("http://", "https://")) and not any(c in text for c in ' <>"{}|\\^`\n\r\t')
+
+
+def _add_figure(graph: Graph, figure: Figure, sentence: URIRef, activity: URIRef) -> None:
+    node = figure_iri(figure)
+    graph.add((node, RDF.type, JKT.Figure))
+    graph.add((node, SCHEMA.value, Literal(Decimal(figure.value), datatype=XSD.decimal)))
+    graph.add((node, QUDT.unit, unit_iri(figure.unit)))
+    if unit_iri(figure.unit).startswith(str(CUR)):
+        graph.add((node, SCHEMA.currency, Literal(figure.unit)))
+    graph.add((node, JKT.surfaceText, Literal(figure.text)))
+    graph.add((node, JKT.figureKind, JKT.Change if figure.kind == "change" else JKT.Level))
+    graph.add((node, RDFS.label, Literal(f"{figure.text} ({figure.measure_text or figure.measure or figure.unit})")))
+    if figure.measure:
+        graph.add((node, SCHEMA.measuredProperty, MEASURE[figure.measure]))
+    if figure.measure_text:
+        graph.add((node, JKT.measureText, Literal(figure.measure_text)))
+    for subject in figure.subjects:
+        graph.add((node, SCHEMA.observationAbout, entity_iri(subject)))
+    for technology in figure.technologies:
+        graph.add((node, JKT.technology, entity_iri(technology)))
+    if figure.population:
+        graph.add((node, JKT.population, Literal(figure.population)))
+    if figure.counted:
+        graph.add((node, JKT.countedThing, Literal(figure.counted)))
+    if figure.period:
+        graph.add((node, JKT.period, period_literal(figure.period)))
+    if figure.qualifier:
+        graph.add((node, JKT.qualifier, Literal(figure.qualifier)))
+    if figure.compared_to:
+        start, end = figure.compared_to
+        graph.add((node, JKT.comparedTo, FIGURE[f"{figure.article_id}/{start}-{end}"]))
+    graph.add((node, JKT.confidence, Literal(Decimal(str(figure.confidence)), datatype=XSD.decimal)))
+    if figure.rule:
+        graph.add((node, JKT.rule, Literal(figure.rule)))
+    graph.add((node, PROV.wasDerivedFrom, sentence))
+    graph.add((node, PROV.wasGeneratedBy, activity))
+
+
+def _add_relation(graph: Graph, relation: Relation, sentence: URIRef, activity: URIRef) -> None:
+    subject, predicate, obj = entity_iri(relation.subject_id), JKT[relation.predicate], entity_iri(relation.object_id)
+    graph.add((subject, predicate, obj))
+    node = assertion_iri(relation)
+    graph.add((node, RDF.type, JKT.Assertion))
+    graph.add((node, RDF.subject, subject))
+    graph.add((node, RDF.predicate, predicate))
+    graph.add((node, RDF.object, obj))
+    graph.add((node, JKT.confidence, Literal(Decimal(str(relation.confidence)), datatype=XSD.decimal)))
+    if relation.trigger:
+        graph.add((node, JKT.trigger, Literal(relation.trigger)))
+    if relation.rule:
+        graph.add((node, JKT.rule, Literal(relation.rule)))
+    for item in relation.items:
+        graph.add((node, JKT.item, entity_iri(item)))
+    for field in relation.fields:
+        graph.add((node, JKT.field, entity_iri(field)))
+    if relation.period:
+        graph.add((node, JKT.period, period_literal(relation.period)))
+    graph.add((node, PROV.wasDerivedFrom, sentence))
+    graph.add((node, PROV.wasGeneratedBy, activity))
+
+
+def facts_to_dataset(documents: list[DocumentFacts], info: BuildInfo, gazetteer: Gazetteer | None = None) -> Dataset:
+    """Build the dataset: one named graph per document plus the build's provenance graph."""
+    gazetteer = gazetteer or default_gazetteer()
+    dataset = bind_prefixes(Dataset())
+    activity = BUILD[build_id(documents)]
+    build = dataset.graph(BUILD_GRAPH)
+    build.add((activity, RDF.type, JKT.Extraction))
+    build.add((activity, RDFS.label, Literal(f"kg build of {info.corpus}")))
+    build.add((activity, PROV.wasAssociatedWith, SOFTWARE))
+    build.add((activity, PROV.endedAtTime, Literal(info.time, datatype=XSD.dateTime)))
+    build.add((activity, JKT.documentCount, Literal(len(documents))))
+    build.add((activity, PROV.used, ONTOLOGY_IRI))
+    build.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
+    build.add((SOFTWARE, RDFS.label, Literal("kg")))
+    build.add((SOFTWARE, SCHEMA.softwareVersion, Literal(info.software_version)))
+    for facts in sorted(documents, key=lambda d: d.article.id):
+        graph = dataset.graph(document_iri(facts.article.id))
+        doc = _add_document(graph, facts, activity)
+        build.add((activity, PROV.used, doc))
+        for entity in facts.entities:
+            _add_entity(graph, entity, gazetteer)
+        ends = {s.start: s.end for s in facts.sentences}
+        for figure in facts.figures:
+            _add_figure(graph, figure, sentence_iri(figure.article_id, figure.sentence_start, ends[figure.sentence_start]), activity)
+        for relation in facts.relations:
+            _add_relation(graph, relation, sentence_iri(relation.article_id, relation.sentence_start, ends[relation.sentence_start]), activity)
+    return dataset
+
+
+def union(dataset: Dataset) -> Graph:
+    """All triples of all named graphs in one plain graph, with kg's prefixes."""
+    graph = bind_prefixes(Graph())
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        if isinstance(s, BNode) or isinstance(o, BNode):
+            raise ValueError("kg graphs never contain blank nodes")
+        graph.add((s, p, o))
+    return graph

@@ -1,0 +1,57 @@
+"""Shared fixtures: the spaCy pipeline (loaded once), a blank pipeline, a CLI runner, a tiny corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"
+CORPUS = ROOT / "corpus"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files under tests/data/expected")
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import make_nlp
+
+    return make_nlp()
+
+
+@pytest.fixture()
+def blank_nlp():
+    import spacy
+
+    import kg.extract  # noqa: F401
+
+    return spacy.blank("en")
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture()
+def tiny_corpus(tmp_path) -> Path:
+    """A copy of tests/data/corpus/ that a test may modify."""
+    target = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The project's corpus/ built once per session: (BuildResult, out_dir)."""
+    from kg.build import build_graph, write_outputs
+
+    out = tmp_path_factory.mktemp("out")
+    result = build_graph([CORPUS])
+    write_outputs(result, out)
+    return result, out
