@@ -62,11 +62,11 @@ def build_time(articles: Iterable[Article]) -> str:
 def extract_documents(articles: list[Article], nlp=None, progress: ProgressCallback | None = None) -> list[DocumentFacts]:
     """Run the spaCy pipeline over the articles (batched with nlp.pipe) and collect their facts."""
     from .facts import doc_to_facts
-    from .nlp import make_nlp
+    from .nlp import make_doc, make_nlp
 
     nlp = nlp or make_nlp()
     documents = []
-    bodies = ((article.body, article) for article in articles)
+    bodies = ((make_doc(nlp, article.body, year=article.year), article) for article in articles)
     for i, (doc, article) in enumerate(nlp.pipe(bodies, as_tuples=True, batch_size=32), 1):
         documents.append(doc_to_facts(doc, article))
         if progress:
@@ -85,7 +85,7 @@ def build_graph(paths: Iterable[Path | str], *, nlp=None, progress: ProgressCall
     return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start)
 
 
-def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = False) -> list[Path]:
+def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> list[Path]:
     """Serialise everything first, then write each file atomically into ``out_dir``.
 
     If serialisation fails nothing is written, so a failed build leaves the previous out/ intact.

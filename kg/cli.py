@@ -6,6 +6,7 @@ says what is wrong and what to do).
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -68,6 +69,194 @@ def build(paths, out_dir, quiet):
             f"({c['mentions']} mentions), {c['figures']} figures, {c['relations']} relations, "
             f"{c['triples']} triples; wrote {files} in {result.seconds:.1f} s"
         )
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+def validate(ctx, file):
+    """Check a graph against the SHACL shapes in ontology/shapes.ttl.
+
+    FILE is a graph file or a directory holding graph.trig / graph.ttl (default: out/).
+    Exits 0 when the graph conforms, 1 when it does not (each violation is printed as
+    focus node | path | message), 2 when the graph cannot be read.
+    """
+    from .store import load_graph, resolve_graph_path
+    from .validate import validate_graph
+
+    path = resolve_graph_path(file)
+    report = validate_graph(load_graph(path))
+    for violation in report.violations:
+        click.echo(str(violation))
+    if report.conforms:
+        click.echo(f"{path} conforms to ontology/shapes.ttl ({report.triples} triples checked in {report.seconds:.2f} s)")
+    else:
+        click.echo(f"{path} does not conform: {len(report.violations)} violations", err=True)
+        ctx.exit(1)
+
+
+@cli.command()
+@click.option("--out", "out_path", default="out/ontology.html", show_default=True, type=click.Path(path_type=Path), help="The HTML file to write.")
+def docs(out_path):
+    """Write the ontology's HTML documentation (pyLODE) from ontology/jkt.ttl."""
+    from .docs import write_ontology_docs
+
+    click.echo(f"Wrote {write_ontology_docs(out_path)}")
+
+
+#: The formats of `kg export` (kg.export.EXPORT_FORMATS; listed here so --help imports no rdflib).
+EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml", "graphml", "gexf", "csv")
+
+
+@cli.command("export")
+@click.argument("graph", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl", show_default=True, help="The output format.")
+@click.option("--out", "out", type=click.Path(path_type=Path), help="File to write; default stdout (RDF) or out/graph.graphml, out/graph.gexf, out/ (csv: a directory).")
+def export_cmd(graph, fmt, out):
+    """Export GRAPH (default: out/graph.trig) for other tools.
+
+    RDF: ttl (Turtle), nt (N-Triples), nq (N-Quads), trig (TriG), jsonld (JSON-LD with the
+    ontology's @context), xml (RDF/XML); TriG, N-Quads and JSON-LD keep one named graph per
+    document. Networks: graphml, gexf, csv (nodes.csv and edges.csv).
+    """
+    from .export import RDF_FORMATS, export_graph, serialize
+    from .store import load_graph
+
+    dataset = load_graph(graph)
+    if out is None and fmt in RDF_FORMATS:
+        sys.stdout.buffer.write(serialize(dataset, fmt))
+        sys.stdout.flush()
+        return
+    out = out or (Path("out") if fmt == "csv" else Path("out") / f"graph.{fmt}")
+    files = export_graph(dataset, out, fmt)
+    click.echo(f"Wrote {', '.join(str(f) for f in files)}", err=True)
+
+
+@cli.command("query")
+@click.argument("query_text", metavar="[QUERY]", required=False)
+@click.option("--graph", "graph", type=click.Path(path_type=Path), help="Graph file or directory (default: out/).")
+@click.option("--format", "fmt", default="table", show_default=True, type=click.Choice(["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]), help="Output format; CONSTRUCT/DESCRIBE give Turtle unless nt or jsonld.")
+@click.option("--bind", "binds", multiple=True, metavar="NAME=VALUE", help="Bind a variable: <iri>, prefix:name, \"text\"@lang, \"v\"^^xsd:type, or a literal; entity ids such as japan for entity parameters.")
+@click.option("--list", "list_queries", is_flag=True, help="List the library queries and their questions.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries call remote servers).")
+def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service):
+    """Run SPARQL on the graph: QUERY is SPARQL text, a .rq file, a library query name, or - for stdin.
+
+    Examples: `kg query figures`, `kg query entity-facts --bind entity=japan`,
+    `kg query "SELECT * WHERE { ?s a jkt:Country }" --format csv`.
+    """
+    from .query import cli_query, describe_library
+
+    if list_queries:
+        for name, params, question in describe_library():
+            click.echo(f"{name:<22} {question}" + (f"  [{params}]" if params else ""))
+        return
+    if not query_text:
+        raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a library name), or --list")
+    if query_text == "-":
+        query_text = sys.stdin.read()
+    output = cli_query(query_text, graph, fmt=fmt, binds=binds, allow_service=allow_service)
+    if isinstance(output, bytes):
+        click.echo(output.decode("utf-8"), nl=not output.endswith(b"\n"))
+    else:
+        from rich.console import Console
+
+        Console(soft_wrap=False).print(output)
+
+
+@cli.command("serve")
+@click.option("--graph", "graph", type=click.Path(path_type=Path), help="Graph file or directory (default: out/).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1), help="Seconds a query may run.")
+@click.option("--max-results", default=10000, show_default=True, type=click.IntRange(1), help="Rows or triples per answer; more are cut (X-KG-Truncated header).")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries call remote servers).")
+@click.option("--allow-remote-from", multiple=True, metavar="CIDR", help="Answer clients from this address or network too (repeatable).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
+@click.option("--get", "get_path", metavar="PATH", help="Answer one GET request such as '/sparql?query=...' and exit (no socket).")
+def serve_cmd(graph, host, port, timeout, max_results, allow_service, allow_remote_from, workers, get_path):
+    """Serve the graph over the SPARQL 1.1 Protocol (GET and POST at /sparql; a query page at /).
+
+    Read-only and bounded: SPARQL Update and LOAD are refused, SERVICE unless --allow-service,
+    FROM only for graphs of the file; queries stop after --timeout and answers after --max-results.
+    """
+    from .serve import Limits, answer_once, serve
+
+    limits = Limits(timeout=timeout, max_results=max_results, allow_service=allow_service)
+    if get_path:
+        response = answer_once(graph, get_path, limits)
+        click.echo(response.text, nl=False)
+        if response.status >= 400:
+            sys.exit(2)
+        return
+    serve(graph, host=host, port=port, limits=limits, allow_remote_from=list(allow_remote_from), workers=workers, echo=click.echo)
+
+
+@cli.command("viz")
+@click.argument("graph", required=False, type=click.Path(path_type=Path))
+@click.option("--out", "out_path", default="out/graph.html", show_default=True, type=click.Path(path_type=Path), help="The HTML file to write.")
+def viz_cmd(graph, out_path):
+    """Draw GRAPH (default: out/graph.trig) as an interactive network page that works offline.
+
+    Entities are nodes (colour and shape by class, size by degree), relations are labelled
+    edges; hover or click for figures, Wikidata links and evidence sentences; search and filter
+    in the side panel. The page makes no network request.
+    """
+    from .store import load_union
+    from .viz import write_html
+
+    nx_graph = write_html(load_union(graph), out_path)
+    click.echo(f"Wrote {out_path}: {nx_graph.number_of_nodes()} entities, {nx_graph.number_of_edges()} relations")
+
+
+@cli.command("stats")
+@click.argument("graph", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1), help="How many entities in the top lists.")
+def stats_cmd(graph, fmt, top):
+    """Network statistics of GRAPH (default: out/graph.trig).
+
+    Entities per class and relations per type, the top entities by degree and by betweenness
+    centrality, connected components and communities (Louvain, seeded, so stable).
+    """
+    import json
+
+    from .store import load_union
+    from .viz import format_stats, graph_stats, to_networkx
+
+    stats = graph_stats(to_networkx(load_union(graph)), top=top)
+    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(stats), nl=fmt == "json")
+
+
+@cli.command()
+@click.argument("documents", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--gold", "gold_file", type=click.Path(path_type=Path), help="One gold file, for one DOCUMENT.")
+@click.option("--gold-dir", type=click.Path(path_type=Path), help="A directory of <doc-id>.json gold files, for the DOCUMENTS (files or corpus directories).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--details/--no-details", default=True, show_default=True, help="List every miss and false positive.")
+def evaluate(documents, gold_file, gold_dir, fmt, details):
+    """Score extraction against gold annotations: precision, recall, F1 of entities, figures, relations.
+
+    \b
+    kg evaluate --gold tests/gold/seed.json corpus/seed.txt
+    kg evaluate --gold-dir tests/gold corpus/
+    """
+    from .evaluate import evaluate as run, pair_gold_with_documents, report
+    from .report import print_evaluation
+
+    if bool(gold_file) == bool(gold_dir):
+        raise click.UsageError("give either --gold FILE with one DOCUMENT, or --gold-dir DIR")
+    if gold_file:
+        if len(documents) != 1:
+            raise click.UsageError("--gold needs exactly one DOCUMENT")
+        pairs = [(gold_file, documents[0])]
+    else:
+        pairs = pair_gold_with_documents(gold_dir, list(documents) or [Path("corpus")])
+    results, total = run(pairs)
+    if fmt == "json":
+        click.echo(json.dumps(report(results, total), indent=2, ensure_ascii=False))
+    else:
+        print_evaluation(results, total, details=details)
 
 
 def main() -> None:

@@ -145,11 +145,11 @@ def doc_to_facts(doc: Doc, article: Article, gazetteer: Gazetteer | None = None)
             )
 
     figures = [
-        replace(f, start=f.start + shift, end=f.end + shift, sentence_start=f.sentence_start + shift,
+        replace(f, article_id=article.id, start=f.start + shift, end=f.end + shift, sentence_start=f.sentence_start + shift,
                 compared_to=(f.compared_to[0] + shift, f.compared_to[1] + shift) if f.compared_to else None)
         for f in getattr(doc._, "figures", [])
     ]
-    relations = [replace(r, sentence_start=r.sentence_start + shift) for r in getattr(doc._, "relations", [])]
+    relations = [replace(r, article_id=article.id, sentence_start=r.sentence_start + shift) for r in getattr(doc._, "relations", [])]
     for fact_ids in [r.subject_id for r in relations] + [r.object_id for r in relations]:
         if fact_ids not in entities and fact_ids in gazetteer:
             entry = gazetteer[fact_ids]

@@ -57,6 +57,7 @@ class JKT(DefinedNamespace):
     complainsTo: URIRef  # The subject files a complaint with the object (e.g
     conductedBy: URIRef  # The subject (a survey, study or dialogue) is carried out by the object.
     confidence: URIRef  # The extractor's confidence in an assertion or figure, between 0 and 1 (a calibrated prior 
+    controlsExportsOf: URIRef  # The subject subjects exports of the object (a technology, material or product) to export contr
     cooperatesWith: URIRef  # The subject and the object cooperate; the fields of cooperation are given with jkt:field o
     countedThing: URIRef  # For counts, what is counted (e.g
     documentCount: URIRef  # The number of documents an extraction used.
@@ -75,6 +76,7 @@ class JKT(DefinedNamespace):
     measureText: URIRef  # The noun phrase of the sentence that says what is measured, as written.
     memberOf: URIRef  # The subject takes part in an initiative, alliance or organisation as a member.
     partOf: URIRef  # The subject is a part of the object (a place of a region, an event of a larger event).
+    normalizesRelationsWith: URIRef  # The subject and the object establish, normalise or restore diplomatic or trade relations
     participatesIn: URIRef  # The subject takes part in an event
     period: URIRef  # The reference period of a figure as an ISO 8601 year (xsd:gYear), month (xsd:gYearMonth), 
     population: URIRef  # The group a figure is about when it is not a named entity, e.g

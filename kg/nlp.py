@@ -22,6 +22,13 @@ def _customize_tokenizer(nlp: Language) -> None:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
+def make_doc(nlp: Language, text: str, *, year: int | None = None):
+    """A Doc ready for ``nlp.pipe``, carrying the document year used to resolve "last year"."""
+    doc = nlp.make_doc(text)
+    doc.user_data["kg_year"] = year
+    return doc
+
+
 def make_nlp() -> Language:
     """Load the model and add kg's components. The model is a pinned package; nothing is downloaded."""
     try:
@@ -35,4 +42,6 @@ def make_nlp() -> Language:
     nlp.add_pipe("kg_line_breaks", before="parser")
     nlp.add_pipe("kg_entity_ruler", after="ner")
     nlp.add_pipe("kg_group_mentions", after="kg_entity_ruler")
+    nlp.add_pipe("kg_figures", after="kg_group_mentions")
+    nlp.add_pipe("kg_relations", after="kg_figures")
     return nlp

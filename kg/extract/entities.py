@@ -117,6 +117,8 @@ class KGEntityRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         ner_ents = list(doc.ents)
+        # dates and times are periods, not entities; keep them for the figure extractor
+        doc.spans["kg_dates"] = [e for e in ner_ents if e.label_ in ("DATE", "TIME")]
         doc = self.ruler(doc)
         self.set_annotations(doc, ner_ents)
         return doc

@@ -16,3 +16,15 @@ def line_breaks(doc: Doc) -> Doc:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
     return doc
+
+
+def sentence_start_char(sent) -> int:
+    """Character offset (in the Doc) of a sentence's first non-space token.
+
+    ``facts.doc_to_facts`` names sentences by these trimmed offsets, so figures and relations
+    refer to their sentence the same way.
+    """
+    for token in sent:
+        if not token.is_space:
+            return token.idx
+    return sent.start_char

@@ -1,0 +1,569 @@
+"""``kg_figures``: numbers in text -> normalised figures (value, unit, measure, subject, period).
+
+All vocabulary (number words, scales, currencies, change words, measure triggers, qualifiers) is
+data in ``patterns/figures.json``; this module holds the logic only. Offsets in the facts it
+writes (``doc._.figures``) are character offsets into the Doc; ``facts.doc_to_facts`` shifts
+them to the stored text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from ..facts import Figure
+from .segmentation import sentence_start_char
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+AGENT_TYPES = {"Country", "Company", "Organization", "Person"}
+TOPIC_TYPES = {"Technology", "Industry", "Product"}
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+
+
+@lru_cache(maxsize=1)
+def figure_rules() -> dict[str, Any]:
+    """The figure vocabulary (``patterns/figures.json``)."""
+    return json.loads((PATTERNS_DIR / "figures.json").read_text(encoding="utf-8"))
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Parse a written number.
+
+    >>> parse_number("1,234.5")
+    Decimal('1234.5')
+    >>> parse_number("two") is None
+    True
+    """
+    text = text.strip()
+    if _NUMBER.match(text):
+        return Decimal(text.replace(",", ""))
+    return None
+
+
+def canonical_decimal(value: Decimal) -> str:
+    """A canonical string for a decimal: no exponent, no trailing zeros.
+
+    >>> canonical_decimal(Decimal("88.3") * Decimal("1e9"))
+    '88300000000'
+    >>> canonical_decimal(Decimal("-33.40"))
+    '-33.4'
+    """
+    text = format(value.normalize(), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def resolve_period(text: str, year: int | None) -> str | None:
+    """An ISO 8601 period for a date expression, relative ones resolved against ``year``.
+
+    >>> resolve_period("January 2026", None)
+    '2026-01'
+    >>> resolve_period("last year's", 2026)
+    '2025'
+    >>> resolve_period("as of Q1 2025", None)
+    '2025-Q1'
+    >>> resolve_period("the first quarter of 2024", None)
+    '2024-Q1'
+    """
+    lower = text.lower()
+    years = re.findall(r"\b(1[89]\d\d|20\d\d)\b", lower)
+    quarter = re.search(r"\bq([1-4])\b|\b(first|second|third|fourth) quarter\b", lower)
+    if years:
+        y = years[-1] if len(years) == 1 or not re.search(r"\d{4}\s*[-\u2013]\s*\d{2,4}", lower) else years[0]
+        if quarter:
+            q = quarter.group(1) or str(["first", "second", "third", "fourth"].index(quarter.group(2)) + 1)
+            return f"{y}-Q{q}"
+        month = next((m for w, m in _MONTHS.items() if re.search(rf"\b{w}\b\.?", lower)), None)
+        day = re.search(r"\b(\d{1,2})(st|nd|rd|th)?\b(?!\d)", re.sub(r"\b\d{4}\b", "", lower))
+        if month and day and 1 <= int(day.group(1)) <= 31:
+            return f"{y}-{month:02d}-{int(day.group(1)):02d}"
+        if month:
+            return f"{y}-{month:02d}"
+        return y
+    if year is not None:
+        if re.search(r"\b(last|previous|past|a) year\b|\byear earlier\b|\bprior year\b", lower):
+            return str(year - 1)
+        if re.search(r"\bthis year\b|\bcurrent year\b", lower):
+            return str(year)
+        if re.search(r"\bnext year\b", lower):
+            return str(year + 1)
+    return None
+
+
+def clause_head(token: Token) -> Token:
+    """The nearest verb (or auxiliary) governing a token, or the sentence root."""
+    current = token
+    while True:
+        if current.pos_ in ("VERB", "AUX"):
+            return current
+        if current.head.i == current.i:
+            return current
+        current = current.head
+
+
+@dataclass
+class _Candidate:
+    start: int  # token index of the first token of the figure
+    end: int  # token index after the last token
+    number: int  # token index of the number
+    value: Decimal
+    unit: str
+    kind: str = "level"
+    counted: str | None = None
+    measure: str | None = None
+
+
+class FigureExtractor:
+    """Find numbers with their units and attach measure, subject, technology, period, kind."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        rules = figure_rules()
+        self.rules = rules
+        self.number_words = rules["number_words"]
+        self.fractions = rules["fractions"]
+        self.multiples = rules["multiples"]
+        self.scales = {k: Decimal(str(v)) for k, v in rules["scales"].items()}
+        self.currency_symbols = rules["currency_symbols"]
+        self.currency_words = rules["currency_words"]
+        self.time_units = rules["time_units"]
+        self.change_nouns = set(rules["change_nouns"])
+        self.change_verbs = set(rules["change_verbs"])
+        self.negative = set(rules["negative_changes"])
+        self.people = set(rules["people_nouns"])
+        self.qualifier_after = [re.compile(p, re.IGNORECASE) for p in rules["qualifier_after_patterns"]]
+        self.measure_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for measure, phrases in rules["measures"].items():
+            if phrases:
+                self.measure_matcher.add(measure, [nlp.make_doc(p) for p in phrases])
+        self.percent_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.percent_matcher.add("PERCENT", [nlp.make_doc(p) for p in rules["percent_words"]])
+        self.marker_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.marker_matcher.add("MARKER", [nlp.make_doc(p) for p in rules["change_markers"]])
+        self.before_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.before_matcher.add("QUAL", [nlp.make_doc(p) for p in rules["qualifiers_before"]])
+        self.fraction_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.fraction_matcher.add("FRACTION", [nlp.make_doc(p) for p in self.fractions])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.match(doc)
+        self.set_annotations(doc, matches)
+        return doc
+
+    # -- finding numbers -------------------------------------------------------------------
+
+    def match(self, doc: Doc) -> list[_Candidate]:
+        """Every number with a unit (percent, currency, time, counted noun, multiple)."""
+        blocked = self._blocked_tokens(doc)
+        percent_at = {s: e for _, s, e in self.percent_matcher(doc)}
+        fraction_at = {s: e for _, s, e in self.fraction_matcher(doc)}
+        candidates: list[_Candidate] = []
+        i = 0
+        while i < len(doc):
+            candidate = None
+            if i in fraction_at and i not in blocked:
+                candidate = self._fraction(doc, i, fraction_at[i])
+            elif i not in blocked:
+                candidate = self._number(doc, i, percent_at)
+            if candidate is None and doc[i].lower_ in self.multiples and doc[i].pos_ in ("VERB", "NOUN", "ADJ") and i not in blocked:
+                candidate = _Candidate(i, i + 1, i, Decimal(self.multiples[doc[i].lower_]), "multiple", kind="change")
+            if candidate is not None:
+                candidates.append(candidate)
+                i = candidate.end
+            else:
+                i += 1
+        self._inherit_range_units(doc, candidates)
+        return [c for c in candidates if c.unit]
+
+    def _blocked_tokens(self, doc: Doc) -> set[int]:
+        blocked: set[int] = set()
+        for ent in doc.ents:  # numbers inside names ("Chip 4")
+            if ent.label_ not in TOPIC_TYPES:
+                blocked.update(range(ent.start, ent.end))
+        for start, end, _ in doc._.groups:  # "the two nations"
+            blocked.update(range(start, end))
+        for token in doc:  # citation markers [1]
+            if token.i > 0 and token.i + 1 < len(doc) and doc[token.i - 1].text == "[" and doc[token.i + 1].text == "]":
+                blocked.add(token.i)
+        for span in doc.spans.get("kg_dates", []):  # dates, but not durations ("three days")
+            if not any(t.lower_ in self.time_units for t in span) or any(t.lower_ in _MONTHS for t in span):
+                blocked.update(range(span.start, span.end))
+        return blocked
+
+    def _word_number(self, doc: Doc, i: int) -> tuple[Decimal, int] | None:
+        word = doc[i].lower_
+        if word in self.number_words and (doc[i].pos_ == "NUM" or doc[i].like_num):
+            return Decimal(self.number_words[word]), i + 1
+        return None
+
+    def _number(self, doc: Doc, i: int, percent_at: dict[int, int]) -> _Candidate | None:
+        token = doc[i]
+        value = parse_number(token.text)
+        end = i + 1
+        if value is None:
+            parsed = self._word_number(doc, i)
+            if parsed is None:
+                return None
+            value, end = parsed
+        start = i
+        currency = None
+        # currency symbol before: "$", "US$", "₩"
+        if i > 0 and doc[i - 1].text in self.currency_symbols:
+            currency = self.currency_symbols[doc[i - 1].text]
+            start = i - 1
+        elif i > 1 and doc[i - 2].text + doc[i - 1].text in self.currency_symbols and not doc[i - 2].whitespace_:
+            currency = self.currency_symbols[doc[i - 2].text + doc[i - 1].text]
+            start = i - 2
+        # scale word after: "billion", "bn"
+        if end < len(doc) and doc[end].lower_ in self.scales and (doc[end].lower_ not in ("m", "b", "k") or currency):
+            value *= self.scales[doc[end].lower_]
+            end += 1
+        if end < len(doc) and doc[end].text in self.currency_symbols and doc[end].text.isupper() and currency is None:
+            currency = self.currency_symbols[doc[end].text]  # "5 billion USD"
+            end += 1
+        elif end < len(doc) and doc[end].lower_ in self.currency_words and currency is None:
+            currency = self.currency_words[doc[end].lower_]
+            end += 1
+        if currency:
+            return _Candidate(start, end, i, value, currency)
+        if end in percent_at:
+            words = doc[end : percent_at[end]].text.lower()
+            unit = "percentage-point" if "point" in words else "percent"
+            return _Candidate(start, percent_at[end], i, value, unit)
+        if _YEAR.match(token.text) and end == i + 1:
+            return None  # a bare year is a period, not a figure
+        if token.text.lower().endswith(("st", "nd", "rd", "th")) and not token.like_num:
+            return None
+        # "three years", "1,005 adults", "three relevant items"
+        j = end
+        while j < len(doc) and doc[j].pos_ in ("ADJ",) and j - end < 2:
+            j += 1
+        if j < len(doc):
+            noun = doc[j]
+            if noun.lower_ in self.time_units:
+                if i > 0 and doc[i - 1].lower_ in ("the", "its", "their") and noun.lower_.endswith("s") is False:
+                    return None
+                return _Candidate(start, j + 1, i, value, self.time_units[noun.lower_])
+            if noun.pos_ in ("NOUN", "PROPN") and noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ == "":
+                return _Candidate(start, j + 1, i, value, "count", counted=noun.text)
+        return None
+
+    def _fraction(self, doc: Doc, start: int, end: int) -> _Candidate | None:
+        phrase = doc[start:end].text.lower()
+        if end < len(doc) and doc[end].lower_ == "of":  # "two-thirds of companies"
+            return _Candidate(start, end, start, Decimal(str(self.fractions[phrase])), "percent")
+        return None
+
+    def _inherit_range_units(self, doc: Doc, candidates: list[_Candidate]) -> None:
+        """In "10 to 20 percent" or "between 3 and 5 billion won", the first number takes the second's unit."""
+        for first, second in zip(candidates, candidates[1:]):
+            between = doc[first.end : second.start]
+            if first.unit == "count" and second.unit in ("percent", "USD", "KRW", "JPY", "EUR", "CNY") and between.text.lower() in ("to", "-", "\u2013", "and"):
+                first.unit = second.unit
+
+    # -- describing them -------------------------------------------------------------------
+
+    def set_annotations(self, doc: Doc, candidates: list[_Candidate]) -> None:
+        measures = self._measure_spans(doc)
+        year = doc.user_data.get("kg_year")
+        self._reserved = {}
+        for span in doc.spans.get("kg_dates", []):  # "last year's 16%": that date is the 16%'s
+            for candidate in candidates:
+                if 0 <= candidate.start - span.end <= 1:
+                    self._reserved[span.start] = candidate.start
+        figures = [self._describe(doc, candidate, measures, year) for candidate in candidates]
+        doc._.figures = self._share_measures(doc, candidates, figures)
+
+    def _share_measures(self, doc: Doc, candidates: list[_Candidate], figures: list[Figure]) -> list[Figure]:
+        """A share with no measure of its own takes it from a share it is compared or coordinated with.
+
+        "44% of executives ... up from 16% in 2025" and "68% of respondents ... and 52% ..."
+        """
+        cues = re.compile(r"\b(from|than|compared|versus|vs|and|while|last year|a year earlier)\b", re.IGNORECASE)
+        result = list(figures)
+        for k, figure in enumerate(figures):
+            if figure.measure is not None or figure.unit != "percent":
+                continue
+            sent = doc[candidates[k].number].sent
+            for j in range(k - 1, -1, -1):
+                other = result[j]
+                other_sent = doc[candidates[j].number].sent
+                if other.unit != "percent" or other.measure is None or other.kind != figure.kind:
+                    continue
+                same = other_sent.start == sent.start
+                previous = other_sent.end == sent.start or doc[other_sent.end:sent.start].text.strip() == ""
+                between = doc[candidates[j].end : candidates[k].start].text if same else sent[: candidates[k].start - sent.start].text
+                if (same or previous) and cues.search(between):
+                    result[k] = replace(
+                        figure,
+                        measure=other.measure,
+                        measure_text=other.measure_text,
+                        population=other.population,
+                        subjects=figure.subjects if figure.subjects and not other.subjects else other.subjects,
+                        compared_to=(other.start, other.end) if "from" in between.lower() or "last year" in between.lower() else None,
+                    )
+                break
+        return result
+
+    def _measure_spans(self, doc: Doc) -> list[tuple[str, Span]]:
+        spans = [(doc.vocab.strings[m], doc[s:e]) for m, s, e in self.measure_matcher(doc)]
+        # longest first; drop those inside a longer one
+        kept: list[tuple[str, Span]] = []
+        for measure, span in sorted(spans, key=lambda x: (-(len(x[1])), x[1].start)):
+            if all(span.end <= other.start or span.start >= other.end for _, other in kept):
+                kept.append((measure, span))
+        return kept
+
+    def _kind(self, doc: Doc, c: _Candidate) -> tuple[str, int]:
+        """("level" | "change", sign)."""
+        if c.kind == "change":
+            return "change", 1
+        sent = doc[c.number].sent
+        after = doc[c.end : min(c.end + 6, sent.end)]
+        for _, s, e in self.marker_matcher(after.as_doc()):
+            if s == 0 or (s == 1 and after[0].is_punct):
+                return "change", 1
+        # dependency route from the figure's head upwards
+        unit_token = doc[c.end - 1] if c.end - 1 > c.number else doc[c.number]
+        token = unit_token
+        previous = token
+        for _ in range(4):
+            head = token.head
+            if head.i == token.i:
+                break
+            lemma = head.lemma_.lower()
+            if head.pos_ == "ADP" or head.dep_ == "prep":
+                if lemma in ("to", "from", "at"):
+                    return "level", 1
+                if lemma == "by" and head.head.lemma_.lower() in self.change_verbs | self.change_nouns:
+                    return "change", -1 if head.head.lemma_.lower() in self.negative else 1
+                if lemma == "of" and head.head.lemma_.lower() in self.change_nouns:
+                    return "change", -1 if head.head.lemma_.lower() in self.negative else 1
+            if lemma in self.change_nouns and head.pos_ == "NOUN" and token.dep_ in ("compound", "nummod", "amod", "nmod", "quantmod"):
+                return "change", -1 if lemma in self.negative else 1
+            if lemma in self.change_verbs and head.pos_ == "VERB" and token.dep_ in ("dobj", "npadvmod", "advmod", "obj", "attr"):
+                return "change", -1 if lemma in self.negative else 1
+            if lemma in ("up", "down") and token.dep_ in ("npadvmod",):
+                return "change", -1 if lemma == "down" else 1
+            previous, token = token, head
+        del previous
+        before = doc[c.start - 1] if c.start > 0 else None
+        if before is not None and before.lower_ in ("up", "down"):
+            return "change", -1 if before.lower_ == "down" else 1
+        return "level", 1
+
+    def _describe(self, doc: Doc, c: _Candidate, measures: list[tuple[str, Span]], year: int | None) -> Figure:
+        rules = self.rules
+        sent = doc[c.number].sent
+        head = clause_head(doc[c.number])
+        kind, sign = self._kind(doc, c)
+        span = doc[c.start : c.end]
+        population = None
+        of_phrase = self._of_people(doc, c)
+        measure = c.measure
+        measure_span = None
+        if c.unit in self.time_units.values() or c.unit == "decade":
+            measure = rules["measure_for_duration"]
+        elif c.unit == "count":
+            measure = rules["measure_for_count"]
+            if c.counted and self._lemma_of(c.counted) in self.people:
+                population = c.counted
+        elif c.unit == "percent" and of_phrase is not None:
+            measure = rules["measure_for_people_share"]
+            population = of_phrase.text
+            measure_span = of_phrase
+        if measure is None:
+            measure, measure_span = self._nearest_measure(doc, c, measures, head, sent)
+        if measure is None and kind == "change":
+            measure = rules["measure_for_multiple" if c.unit == "multiple" else "measure_for_change_default"]
+        subjects = self._subjects(doc, c, head, sent, of_phrase, measure_span)
+        technologies = self._topics(doc, c, sent, measure_span)
+        period = self._period(doc, c, head, sent, year)
+        qualifier = self._qualifier(doc, c, sent)
+        value = c.value * sign
+        measure_text = measure_span.text if measure_span is not None else (c.counted if c.unit == "count" else None)
+        return Figure(
+            article_id="",
+            start=span.start_char,
+            end=span.end_char,
+            text=span.text,
+            value=canonical_decimal(value),
+            unit=c.unit,
+            sentence_start=sentence_start_char(sent),
+            measure=measure,
+            measure_text=measure_text,
+            subjects=tuple(subjects),
+            population=population,
+            technologies=tuple(technologies),
+            period=period,
+            kind=kind,
+            qualifier=qualifier,
+            counted=c.counted,
+            confidence=0.9 if measure and c.unit not in ("count",) else 0.7,
+            rule=f"figure-{c.unit if c.unit in ('percent', 'count', 'multiple') or c.unit in self.time_units.values() else 'money'}",
+        )
+
+    @staticmethod
+    def _lemma_of(word: str) -> str:
+        word = word.lower()
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        if word.endswith("es") and word[:-2].endswith(("ss", "sh", "ch", "x")):
+            return word[:-2]
+        return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+    def _of_people(self, doc: Doc, c: _Candidate) -> Span | None:
+        """The population of "44% of (surveyed) executives ..." as a span, if the figure has one."""
+        if c.end >= len(doc) or doc[c.end].lower_ != "of":
+            return None
+        sent_end = doc[c.number].sent.end
+        for j in range(c.end + 1, min(c.end + 8, sent_end)):
+            token = doc[j]
+            if token.pos_ in ("NOUN", "PROPN") and (token.lemma_.lower() in self.people or self._lemma_of(token.text) in self.people):
+                return doc[c.end + 1 : j + 1]
+            if (token.pos_ == "VERB" and token.dep_ != "amod") or token.pos_ == "ADP" or token.is_punct:
+                break
+        return None
+
+    def _nearest_measure(self, doc: Doc, c: _Candidate, measures, head: Token, sent: Span):
+        best = None
+        chain = set()
+        token = doc[c.number]
+        for _ in range(2):  # "41% global DRAM market share": the number modifies the measure noun
+            chain.add(token.i)
+            token = token.head
+        chain.add(token.i)
+        for measure, span in measures:
+            if span.start < sent.start or span.end > sent.end:
+                continue
+            distance = span.start - c.end if span.start >= c.end else c.start - span.end
+            same_clause = any(clause_head(t) == head for t in span)
+            if not same_clause and distance > 4:
+                continue
+            if distance > 12:
+                continue
+            score = distance - (20 if same_clause else 0) - (50 if any(t.i in chain for t in span) else 0)
+            if best is None or score < best[0]:
+                best = (score, measure, span)
+        return (best[1], best[2]) if best else (None, None)
+
+    def _agents(self, doc: Doc, sent: Span) -> list[tuple[int, list[str]]]:
+        """(token index, entity ids) of agents in a sentence, with joint mentions as two ids."""
+        agents = [(ent.start, [ent.id_]) for ent in doc.ents if sent.start <= ent.start < sent.end and ent.label_ in AGENT_TYPES]
+        agents += [(s, list(ids)) for s, e, ids in doc._.groups if sent.start <= s < sent.end]
+        return sorted(agents)
+
+    def _subjects(self, doc: Doc, c: _Candidate, head: Token, sent: Span, of_phrase: Span | None, measure_span: Span | None) -> list[str]:
+        agents = self._agents(doc, sent)
+        if of_phrase is not None:  # "44% of Japanese and South Korean executives from both countries"
+            window = doc[of_phrase.start : min(of_phrase.end + 4, sent.end)]
+            inside = [ids for i, ids in agents if window.start <= i < window.end]
+            if inside:
+                return sorted({x for ids in inside for x in ids})
+        if measure_span is not None and any(t.lower_ in ("bilateral", "two-way") for t in doc[max(sent.start, measure_span.start - 1) : measure_span.end]):
+            pair = doc._.groups[0][2] if doc._.groups else None
+            pair = pair or _principal_pair(doc)
+            if pair:
+                return list(pair)
+        if measure_span is not None:  # "Japanese foreign direct investment in South Korea"
+            near = [ids for i, ids in agents if measure_span.start - 2 <= i < measure_span.end + 4 and i < c.start]
+            if near:
+                return sorted({x for ids in near for x in ids}, key=lambda x: x)[:2] if len(near) > 1 else near[0]
+        clause = [(i, ids) for i, ids in agents if clause_head(doc[i]) == head]
+        preceding = [(i, ids) for i, ids in (clause or agents) if i < c.start]
+        if preceding:
+            i, ids = preceding[-1]
+            return ids
+        following = [(i, ids) for i, ids in clause if i >= c.end]
+        return following[0][1] if following else []
+
+    def _topics(self, doc: Doc, c: _Candidate, sent: Span, measure_span: Span | None) -> list[str]:
+        """The technology or industry nearest to the figure or to its measure phrase."""
+        anchors = [(c.start, c.end)]
+        if measure_span is not None:
+            anchors.append((measure_span.start, measure_span.end))
+        best = None
+        for ent in doc.ents:
+            if ent.label_ not in TOPIC_TYPES or not (sent.start <= ent.start < sent.end):
+                continue
+            for start, end in anchors:
+                if start <= ent.start < end:
+                    distance, follows = 0, 0  # inside the measure phrase: "DRAM market share"
+                else:
+                    follows = 0 if ent.start >= end else 1
+                    distance = ent.start - end if ent.start >= end else start - ent.end
+                if distance <= 6 and (best is None or (distance, follows) < best[0]):
+                    best = ((distance, follows), ent.id_)
+        return [best[1]] if best else []
+
+    def _period(self, doc: Doc, c: _Candidate, head: Token, sent: Span, year: int | None) -> str | None:
+        options = []
+        for span in doc.spans.get("kg_dates", []):
+            if not (sent.start <= span.start < sent.end):
+                continue
+            if any(t.lower_ in self.time_units for t in span) and not re.search(r"\b(year|month)'?s?\b.*|last|this|next|\d{4}", span.text.lower()):
+                continue
+            period = resolve_period(span.text, year)
+            if period is None:
+                continue
+            if span.start >= c.start and span.end <= c.end:
+                continue
+            if self._reserved.get(span.start, c.start) != c.start:
+                continue
+            distance = span.start - c.end if span.start >= c.end else c.start - span.end
+            if re.match(r"(?i)since\b", doc[max(span.start - 1, 0)].text) or doc[max(span.start - 1, 0)].lower_ in ("since", "until", "through"):
+                continue  # "the highest since 2017" is a qualifier, not the period
+            same_clause = clause_head(doc[span.start]) == head
+            options.append((0 if same_clause else 1, distance, period))
+        for token in sent:  # bare years the NER missed ("in 2025")
+            if _YEAR.match(token.text) and token.i > 0 and doc[token.i - 1].lower_ in ("in", "during", "for") and not any(
+                s.start <= token.i < s.end for s in doc.spans.get("kg_dates", [])
+            ):
+                distance = token.i - c.end if token.i >= c.end else c.start - token.i
+                options.append((0 if clause_head(token) == head else 1, distance, token.text))
+        if not options:
+            return None
+        options.sort()
+        return options[0][2] if options[0][1] <= 15 else None
+
+    def _qualifier(self, doc: Doc, c: _Candidate, sent: Span) -> str | None:
+        for _, s, e in self.before_matcher(doc[max(sent.start, c.start - 3) : c.start].as_doc()):
+            window = doc[max(sent.start, c.start - 3) : c.start]
+            if e == len(window):
+                return window[s:e].text
+        after = doc[c.end : min(c.end + 8, sent.end)].text.lstrip(" \u2013\u2014-,(")
+        for pattern in self.qualifier_after:
+            match = pattern.match(after)
+            if match:
+                return match.group(0)
+        return None
+
+
+def _principal_pair(doc: Doc) -> tuple[str, str] | None:
+    from .entities import principal_pair
+
+    return principal_pair(doc)
+
+
+@Language.factory("kg_figures", default_config={}, requires=["doc.ents", "token.dep"], assigns=["doc._.figures"])
+def make_figures(nlp: Language, name: str) -> FigureExtractor:
+    return FigureExtractor(nlp, name)
+
+
+if not Doc.has_extension("figures"):
+    Doc.set_extension("figures", default=[])

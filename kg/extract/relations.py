@@ -1,0 +1,365 @@
+"""``kg_relations``: typed relations between entities, from trigger lexicons kept as data.
+
+Rules live in ``patterns/relations.json``; a new relation type is a new rule there plus a
+property in the ontology. For each trigger found in a sentence the component picks subjects
+(the subject of the governing verb, possessive/adjective modifiers of the trigger, the nearest
+agent before it, or the document's two principal countries when the sentence speaks of them
+jointly) and objects (entities of the rule's types after the trigger, with their conjuncts),
+then writes ``Relation`` facts to ``doc._.relations``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from ..facts import Relation
+from .entities import principal_pair
+from .figures import clause_head
+from .segmentation import sentence_start_char
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+_GAP = {"POS": {"IN": ["ADJ", "ADV", "DET", "PART"]}, "OP": "{0,2}"}
+
+
+@lru_cache(maxsize=1)
+def relation_rules() -> dict[str, Any]:
+    """The relation rules (``patterns/relations.json``)."""
+    return json.loads((PATTERNS_DIR / "relations.json").read_text(encoding="utf-8"))
+
+
+def trigger_pattern(trigger: str, attr: str = "LEMMA") -> list[dict[str, Any]]:
+    """A Matcher pattern for a lemma (or lowercase word) sequence, allowing short modifiers between words.
+
+    >>> trigger_pattern("export control")[0]
+    {'LEMMA': 'export'}
+    >>> trigger_pattern("export control")[1]["OP"]
+    '{0,2}'
+    """
+    pattern: list[dict[str, Any]] = []
+    for k, word in enumerate(trigger.split()):
+        if k:
+            pattern.append(dict(_GAP))
+        pattern.append({attr: word})
+    return pattern
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    ids: tuple[str, ...]
+    type: str
+
+
+class RelationExtractor:
+    """Apply the relation rules to every sentence of a Doc."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        data = relation_rules()
+        self.rules: list[dict[str, Any]] = data["rules"]
+        self.agent_types = set(data["agent_types"])
+        self.topic_types = set(data["topic_types"])
+        self.pair_cues = set(data["pair_cues"])
+        self.reciprocal = [r.split() for r in data["reciprocal"]]
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        for index, rule in enumerate(self.rules):
+            for trigger in rule.get("triggers", []):
+                self.matcher.add(f"{index}", [trigger_pattern(trigger), trigger_pattern(trigger, attr="LOWER")])
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.match(doc)
+        self.set_annotations(doc, matches)
+        return doc
+
+    def match(self, doc: Doc) -> list[tuple[int, Span]]:
+        """(rule index, trigger span) for every trigger; for verb rules, the verb."""
+        found = [(int(doc.vocab.strings[m]), doc[s:e]) for m, s, e in self.matcher(doc)]
+        entity_ids = {ent.start: ent.id_ for ent in doc.ents}
+        for index, rule in enumerate(self.rules):
+            if "verbs" not in rule:
+                continue
+            for ent in doc.ents:
+                if ent.id_ != rule["entity"]:
+                    continue
+                verb = clause_head(ent.root)
+                if verb.lemma_.lower() in rule["verbs"]:
+                    found.append((index, doc[verb.i : verb.i + 1]))
+        del entity_ids
+        # the longest trigger per rule and start wins
+        best: dict[tuple[int, int], Span] = {}
+        for index, span in found:
+            key = (index, span.start)
+            if key not in best or len(span) > len(best[key]):
+                best[key] = span
+        return sorted(((i, s) for (i, _), s in best.items()), key=lambda x: (x[1].start, x[0]))
+
+    # -- mentions -------------------------------------------------------------------------
+
+    def _mentions(self, doc: Doc, sent: Span) -> list[_Mention]:
+        mentions = [
+            _Mention(ent.start, ent.end, (ent.id_,), ent.label_)
+            for ent in doc.ents
+            if sent.start <= ent.start < sent.end
+        ]
+        mentions += [_Mention(s, e, ids, "Country") for s, e, ids in doc._.groups if sent.start <= s < sent.end]
+        return sorted(mentions, key=lambda m: m.start)
+
+    @staticmethod
+    def _ids(mentions: list[_Mention]) -> list[str]:
+        return list(dict.fromkeys(i for m in mentions for i in m.ids))
+
+    def _conjuncts(self, doc: Doc, first: _Mention, mentions: list[_Mention], types: set[str]) -> list[_Mention]:
+        """The mention and those coordinated with it ("semiconductors and robotics")."""
+        group = [first]
+        roots = {t.i for t in doc[first.start : first.end]}
+        heads = {doc[i].head.i for i in roots} | roots
+        for other in mentions:
+            if other is first or other.type not in types or other.start < first.start:
+                continue
+            tokens = doc[other.start : other.end]
+            linked = any(t.dep_ == "conj" and (t.head.i in roots or t.head.i in heads) for t in tokens) or any(
+                t.i in {c.i for r in roots for c in doc[r].conjuncts} for t in tokens
+            )
+            between = doc[group[-1].end : other.start].text.strip().lower()
+            if linked or between in ("and", ",", ", and", "or", "&", ";"):
+                group.append(other)
+                roots |= {t.i for t in tokens}
+            else:
+                break
+        return group
+
+    # -- roles ----------------------------------------------------------------------------
+
+    def _subjects(self, doc: Doc, rule: dict, trigger: Span, mentions: list[_Mention], types: set[str]) -> list[_Mention]:
+        sent = trigger.sent
+        candidates = [m for m in mentions if m.type in types and not (trigger.start <= m.start < trigger.end)]
+        mode = rule.get("subject")
+        if mode == "adjacent_before":
+            before = [m for m in candidates if 0 <= trigger.start - m.end <= 0]
+            return before[-1:]
+        if mode == "after_trigger":
+            after = [m for m in candidates if m.start >= trigger.end]
+            return self._conjuncts(doc, after[0], mentions, types) if after else []
+        if rule.get("passive"):
+            after = [m for m in candidates if m.start >= trigger.end]
+            return self._conjuncts(doc, after[0], mentions, types) if after else []
+        # 1. possessive / adjective modifiers of the trigger ("Japan's export controls", "Japanese investment")
+        modifiers = {c.i for t in trigger for c in t.children if c.dep_ in ("poss", "amod", "compound", "nmod")}
+        modifiers |= {t.i for i in list(modifiers) for t in doc[i].subtree}
+        found = [m for m in candidates if any(i in modifiers for i in range(m.start, m.end))]
+        if found:
+            return found
+        # 2. the nearest agent before the trigger in the same clause, with its conjuncts
+        head = clause_head(trigger.root)
+        before = [m for m in candidates if m.end <= trigger.start and clause_head(doc[m.start]) == head]
+        if before:
+            return self._coordinated_before(doc, before, mentions, types)
+        # 3. the subject of the governing verb (or of the verb it depends on)
+        verb = head
+        for _ in range(3):
+            subject_tokens = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+            if subject_tokens:
+                span = set()
+                for c in subject_tokens:
+                    span |= {t.i for t in c.subtree}
+                found = [m for m in candidates if m.start in span and m.start < trigger.start]
+                if found:
+                    return found
+                break
+            if verb.head.i == verb.i:
+                break
+            verb = clause_head(verb.head) if verb.head.pos_ not in ("VERB", "AUX") else verb.head
+        # 4. the nearest agent before the trigger in the sentence
+        before = [m for m in candidates if m.end <= trigger.start and trigger.start - m.end <= 12]
+        if before:
+            return [before[-1]]
+        return []
+
+    def _coordinated_before(self, doc: Doc, before: list[_Mention], mentions: list[_Mention], types: set[str]) -> list[_Mention]:
+        """The last mention before a trigger and those coordinated with it ("Japan and South Korea")."""
+        group = [before[-1]]
+        for other in reversed(before[:-1]):
+            between = doc[other.end : group[0].start].text.strip().lower()
+            if between in ("and", ",", ", and", "&"):
+                group.insert(0, other)
+            else:
+                break
+        return group
+
+    def _objects(self, doc: Doc, rule: dict, trigger: Span, mentions: list[_Mention], subjects: list[_Mention]) -> list[_Mention]:
+        types = set(rule["object_types"])
+        sent = trigger.sent
+        used = {(m.start, m.end) for m in subjects}
+        candidates = [m for m in mentions if m.type in types and (m.start, m.end) not in used]
+        if rule.get("object") == "event_in_sentence":
+            return candidates[:1]
+        if rule.get("passive") or rule.get("subject") == "after_trigger":
+            before = [m for m in candidates if m.end <= trigger.start]
+            if rule.get("swap"):
+                return before[-1:]
+            if before:
+                return [before[-1]]
+        preps = rule.get("object_preps")
+        after = [m for m in candidates if m.start >= trigger.end and not (trigger.start <= m.start < trigger.end)]
+        if preps:
+            attached = [m for m in after if self._governed_by_prep(doc, m, preps, sent)]
+            if attached:
+                return self._conjuncts(doc, attached[0], mentions, types)
+            if rule.get("object_requires_prep"):
+                after = []
+        head = clause_head(trigger.root)
+        if rule.get("object_anywhere"):  # "identifies semiconductors and robotics as areas for joint development"
+            direct = {t.i for c in head.children if c.dep_ in ("dobj", "obj") for t in c.subtree}
+            earlier = [m for m in candidates if m.end <= trigger.start and m.start in direct]
+            if earlier:
+                return self._conjuncts(doc, earlier[0], mentions, types)
+        same_clause = [m for m in after if clause_head(doc[m.start]) == head]
+        if same_clause:
+            return self._conjuncts(doc, same_clause[0], mentions, types)
+        if rule.get("object_anywhere"):
+            earlier = [m for m in candidates if m.end <= trigger.start and clause_head(doc[m.start]) == head]
+            if earlier:
+                return self._conjuncts(doc, earlier[0], mentions, types)
+        if after:
+            return self._conjuncts(doc, after[0], mentions, types)
+        inside = [m for m in candidates if trigger.start <= m.start < trigger.end]
+        if inside:
+            return inside[:1]
+        if rule.get("object_before"):
+            before = [m for m in candidates if 0 <= trigger.start - m.end <= 3]
+            if before:
+                return [before[-1]]
+        if rule.get("object_anywhere"):
+            rest = [m for m in candidates if m.end <= trigger.start]
+            if rest:
+                return self._conjuncts(doc, rest[0], mentions, types)
+        return []
+
+    @staticmethod
+    def _governed_by_prep(doc: Doc, mention: _Mention, preps: list[str], sent: Span) -> bool:
+        token = doc[mention.start : mention.end].root
+        for _ in range(3):
+            if token.dep_ == "pobj" and token.head.lemma_.lower() in preps:
+                return True
+            if token.lower_ in preps and token.i > sent.start:
+                return True
+            if token.head.i == token.i:
+                return False
+            token = token.head
+        prev = doc[mention.start - 1] if mention.start > sent.start else None
+        return prev is not None and prev.lower_ in preps
+
+    def _negated(self, rule: dict, trigger: Span) -> bool:
+        words = set(rule.get("negated_by", []))
+        if not words:
+            return False
+        token: Token = trigger.root
+        for _ in range(4):
+            if token.lemma_.lower() in words or token.lower_ in words:
+                return True
+            if token.head.i == token.i:
+                break
+            token = token.head
+        doc = trigger.doc
+        window = doc[max(trigger.sent.start, trigger.start - 4) : trigger.start]
+        return any(t.lemma_.lower() in words or t.lower_ in words for t in window)
+
+    def _pair_context(self, doc: Doc, sent: Span) -> bool:
+        return any(t.lower_ in self.pair_cues for t in sent) or any(sent.start <= s < sent.end for s, _, _ in doc._.groups)
+
+    def _reciprocal(self, doc: Doc, trigger: Span, sent: Span) -> bool:
+        words = [t.lower_ for t in sent]
+        return any(words[i : i + len(r)] == r for r in self.reciprocal for i in range(len(words)))
+
+    # -- annotation -----------------------------------------------------------------------
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, Span]]) -> None:
+        relations: set[Relation] = set()
+        mentions_by_sent: dict[int, list[_Mention]] = {}
+        pair = principal_pair(doc)
+        for index, trigger in matches:
+            rule = self.rules[index]
+            sent = trigger.sent
+            mentions = mentions_by_sent.setdefault(sent.start, self._mentions(doc, sent))
+            subject_types = set(rule.get("subject_types") or self.agent_types)
+            subjects = self._subjects(doc, rule, trigger, mentions, subject_types)
+            objects = self._objects(doc, rule, trigger, mentions, subjects)
+            confidence = float(rule["confidence"])
+            subject_ids = self._ids(subjects)
+            if not subject_ids and rule.get("pair_fallback") and pair and self._pair_context(doc, sent):
+                subject_ids = list(pair)
+                confidence = round(confidence * 0.7, 2)
+                if rule.get("symmetric"):
+                    objects = []
+            predicate = rule["predicate"]
+            if self._negated(rule, trigger):
+                predicate = rule["negated_predicate"]
+            object_ids = self._ids(objects)
+            pairs: list[tuple[str, str]] = []
+            if self._reciprocal(doc, trigger, sent) and len(subject_ids) >= 2 and not rule.get("symmetric"):
+                pairs = [(a, b) for a in subject_ids for b in subject_ids if a != b]
+            elif rule.get("symmetric"):
+                if object_ids:
+                    pairs = [(a, b) for a in subject_ids for b in object_ids if a != b]
+                if not pairs and len(subject_ids) >= 2:
+                    pairs = [(a, b) for k, a in enumerate(subject_ids) for b in subject_ids[k + 1 :]]
+                pairs = [tuple(sorted(p)) for p in pairs]  # symmetric: one canonical direction
+            else:
+                pairs = [(a, b) for a in subject_ids for b in object_ids if a != b]
+            if rule.get("swap"):  # "the survey, conducted by Nikkei": the survey is the subject
+                pairs = [(b, a) for a, b in pairs]
+            topics = []
+            if rule.get("items") or rule.get("fields"):
+                topics = [m for m in mentions if m.type in self.topic_types and m.start >= trigger.start]
+                topics = self._ids(topics)
+            for subject_id, object_id in pairs:
+                relations.add(
+                    Relation(
+                        article_id="",
+                        sentence_start=sentence_start_char(sent),
+                        subject_id=subject_id,
+                        predicate=predicate,
+                        object_id=object_id,
+                        confidence=confidence,
+                        trigger=trigger.text,
+                        items=tuple(t for t in topics if t != object_id) if rule.get("items") else (),
+                        fields=tuple(t for t in topics if t != object_id) if rule.get("fields") else (),
+                        rule=rule["name"],
+                    )
+                )
+        doc._.relations = sorted(self._merge(relations))
+
+    @staticmethod
+    def _merge(relations: set[Relation]) -> list[Relation]:
+        """One relation per sentence and (subject, predicate, object): the most confident, items merged."""
+        merged: dict[tuple, Relation] = {}
+        for relation in sorted(relations, key=lambda r: -r.confidence):
+            key = (relation.sentence_start, relation.subject_id, relation.predicate, relation.object_id)
+            if key in merged:
+                kept = merged[key]
+                merged[key] = Relation(
+                    **{**kept.__dict__,
+                       "items": tuple(dict.fromkeys(kept.items + relation.items)),
+                       "fields": tuple(dict.fromkeys(kept.fields + relation.fields))}
+                )
+            else:
+                merged[key] = relation
+        return list(merged.values())
+
+
+@Language.factory("kg_relations", default_config={}, requires=["doc.ents", "token.dep"], assigns=["doc._.relations"])
+def make_relations(nlp: Language, name: str) -> RelationExtractor:
+    return RelationExtractor(nlp, name)
+
+
+if not Doc.has_extension("relations"):
+    Doc.set_extension("relations", default=[])

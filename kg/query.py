@@ -1,0 +1,735 @@
+"""SPARQL over the graph: Oxigraph executes, rdflib stays the Python API.
+
+``run_query(source, sparql, bindings)`` runs a query on a graph file loaded into Oxigraph
+(``load_store`` gives a ``KGStore``), an rdflib graph or a pyoxigraph ``Store``, with kg's prefixes
+predeclared, parameters bound as RDF terms (never spliced into
+the query text) and a safety check that refuses SPARQL Update, ``SERVICE`` and ``FROM`` clauses
+that name anything but a graph of the loaded file. ``queries/*.rq`` is the library of named
+questions; each file starts with ``# Question: ...``.
+
+>>> compact("https://w3id.org/jk-tech/id/japan")
+'jke:japan'
+>>> parse_binding("japan", kind="entity")
+<NamedNode value=https://w3id.org/jk-tech/id/japan>
+>>> parse_binding('"2025"^^xsd:gYear')
+<Literal value=2025 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#gYear>>
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import pyoxigraph as ox
+
+from .errors import GraphError, QueryError
+from .namespace import ENTITY
+from .namespace import PREFIXES as KG_PREFIXES
+from .store import MAX_BYTES, MAX_JSON_DEPTH, _json_depth, resolve_graph_path
+
+#: Prefixes every query may use without declaring them: kg's own plus common vocabularies.
+PREFIXES: dict[str, str] = {
+    **KG_PREFIXES,
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "void": "http://rdfs.org/ns/void#",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "wikibase": "http://wikiba.se/ontology#",
+    "bd": "http://www.bigdata.com/rdf#",
+    "p": "http://www.wikidata.org/prop/",
+    "ps": "http://www.wikidata.org/prop/statement/",
+    "pq": "http://www.wikidata.org/prop/qualifier/",
+}
+QUERY_DIR = Path(__file__).parent / "queries"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+#: Output format name -> pyoxigraph format, for SELECT/ASK results and for CONSTRUCT/DESCRIBE graphs.
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+FILE_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
+_CANONICAL_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+class QueryRefused(QueryError):
+    """A query the read-only, bounded engine will not run (update, SERVICE, FROM a URL or file)."""
+
+
+# --------------------------------------------------------------------------- the library
+
+
+@dataclass(frozen=True)
+class LibraryQuery:
+    """A named query of ``kg/queries/``: its question, text and declared parameters."""
+
+    name: str
+    question: str
+    text: str
+    parameters: dict[str, str] = field(default_factory=dict)  # variable -> kind ("entity", "literal", "iri")
+    path: Path | None = None
+
+
+def parse_library_text(name: str, text: str, path: Path | None = None) -> LibraryQuery:
+    """Read the ``# Question:`` and ``# Parameter: ?var kind ...`` header of a query file."""
+    question, parameters = "", {}
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("#"):
+            if stripped:
+                break
+            continue
+        body = stripped.lstrip("#").strip()
+        if body.lower().startswith("question:"):
+            question = body.split(":", 1)[1].strip()
+        elif body.lower().startswith("parameter:"):
+            words = body.split(":", 1)[1].split()
+            if words:
+                parameters[words[0].lstrip("?$")] = words[1] if len(words) > 1 else "literal"
+    return LibraryQuery(name=name, question=question, text=text, parameters=parameters, path=path)
+
+
+def library() -> dict[str, LibraryQuery]:
+    """All named queries of ``kg/queries/*.rq``, by name."""
+    queries = {}
+    for path in sorted(QUERY_DIR.glob("*.rq")):
+        queries[path.stem] = parse_library_text(path.stem, path.read_text(encoding="utf-8"), path)
+    return queries
+
+
+def resolve_query(query: str) -> LibraryQuery:
+    """A library name, a ``.rq`` file or SPARQL text -> LibraryQuery (ad-hoc text gets name '')."""
+    queries = library()
+    name = query.strip()
+    if name in queries:
+        return queries[name]
+    if name.endswith((".rq", ".sparql")) or _is_file(name):
+        path = Path(name)
+        if not path.is_file():
+            raise QueryError(f"{path}: no such query file; check the path")
+        try:
+            return parse_library_text(path.stem, path.read_text(encoding="utf-8"), path)
+        except (OSError, UnicodeDecodeError) as err:
+            raise QueryError(f"{path}: cannot read the query file ({err})") from None
+    if _NAME.fullmatch(name):
+        raise QueryError(f"no library query named {name!r}; 'kg query --list' shows them, or pass SPARQL text or a .rq file")
+    return parse_library_text("", query)
+
+
+def _is_file(name: str) -> bool:
+    try:
+        return "\n" not in name and Path(name).is_file()
+    except (OSError, ValueError):  # names too long for the file system, NUL bytes
+        return False
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def compact(iri: str) -> str:
+    """An IRI as a prefixed name when one of kg's prefixes covers it, else ``<iri>``."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            local = iri[len(namespace):]
+            if re.fullmatch(r"[A-Za-z0-9_]([A-Za-z0-9_./-]*[A-Za-z0-9_-])?", local) or local == "":
+                best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+
+
+def _expand(name: str) -> str | None:
+    prefix, _, local = name.partition(":")
+    if prefix in PREFIXES and re.fullmatch(r"[A-Za-z0-9_.\-]*", local):
+        return PREFIXES[prefix] + local
+    return None
+
+
+def _named_node(iri: str, where: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(iri)
+    except ValueError as err:
+        raise QueryError(f"{where}: {iri!r} is not a valid IRI ({err})") from None
+
+
+def parse_binding(value: str, *, kind: str | None = None, name: str = "value") -> Any:
+    """Parse a ``--bind`` value: ``<iri>``, ``prefix:name``, ``"lex"@lang``, ``"lex"^^type``, else a literal.
+
+    For entity parameters a canonical id such as ``japan`` means ``jke:japan``.
+    """
+    where = f"--bind {name}"
+    if value.startswith("<") and value.endswith(">"):
+        return _named_node(value[1:-1], where)
+    typed = re.fullmatch(r'"(.*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(<[^<>]*>|[A-Za-z][\w.-]*:[\w.-]*))?', value, re.S)
+    if typed:
+        lexical, lang, datatype = typed.groups()
+        if lang:
+            return ox.Literal(lexical, language=lang)
+        if datatype:
+            iri = datatype[1:-1] if datatype.startswith("<") else _expand(datatype)
+            if iri is None:
+                raise QueryError(f"{where}: unknown prefix in datatype {datatype!r}; use <full-iri> or a known prefix")
+            return ox.Literal(lexical, datatype=_named_node(iri, where))
+        return ox.Literal(lexical)
+    if ":" in value and not value.startswith(":"):
+        iri = _expand(value)
+        if iri is not None:
+            return _named_node(iri, where)
+    if kind == "entity" and _CANONICAL_ID.fullmatch(value):
+        return ox.NamedNode(str(ENTITY) + value)
+    if kind == "iri":
+        raise QueryError(f"{where}: expected an IRI (<...> or prefix:name), got {value!r}")
+    return ox.Literal(value)
+
+
+def to_ox(term: Any, *, kind: str | None = None, name: str = "value") -> Any:
+    """An rdflib term, a pyoxigraph term, a string (parsed as by ``--bind``) or a Python value -> pyoxigraph term."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
+        return term
+    if isinstance(term, URIRef):
+        return _named_node(str(term), name)
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, str) and not isinstance(term, Literal):
+        return parse_binding(term, kind=kind, name=name)
+    literal = term if isinstance(term, Literal) else Literal(term)
+    if literal.language:
+        return ox.Literal(str(literal), language=literal.language)
+    if literal.datatype:
+        return ox.Literal(str(literal), datatype=ox.NamedNode(str(literal.datatype)))
+    return ox.Literal(str(literal))
+
+
+def to_rdflib(term: Any) -> Any:
+    """A pyoxigraph term -> the rdflib term (None stays None)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.Triple):
+        return (to_rdflib(term.subject), to_rdflib(term.predicate), to_rdflib(term.object))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_python(term: Any) -> Any:
+    """A pyoxigraph term -> a plain Python value: IRIs as rdflib URIRef (a str), literals as int, Decimal, str, date..."""
+    from rdflib import Literal
+
+    value = to_rdflib(term)
+    if isinstance(value, Literal):
+        python = value.toPython()
+        return str(value) if isinstance(python, Literal) else python
+    return value
+
+
+def _term_text(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def _term_json(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+        return {"type": "triple", "value": {k: _term_json(v) for k, v in parts.items()}}
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+# --------------------------------------------------------------------------- stores
+
+
+class KGStore:
+    """A graph in Oxigraph, held twice so that both kinds of query are fast and right.
+
+    ``merged`` holds the RDF merge of all graphs (each triple once) in its default graph;
+    ``full`` keeps the documents' named graphs and, from its first use, the merge as its default
+    graph. Queries without GRAPH or FROM run on ``merged``: Oxigraph's lookups slow down
+    several-fold when a triple recurs in many named graphs (as entity descriptions do, once per
+    document), and its union-default-graph mode would repeat such a triple once per graph
+    instead of treating the default graph as a set.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self._store = store
+        self._full_ready = False
+        self._lock = threading.Lock()
+        self.graph_names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+        if self.graph_names:
+            union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+            self.merged = ox.Store()
+            self.merged.load(union.serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        else:
+            self.merged = store
+
+    def __len__(self) -> int:
+        """The number of distinct triples."""
+        return len(self.merged)
+
+    @property
+    def full(self) -> ox.Store:
+        """The store with the named graphs, its default graph made the merge on first use."""
+        with self._lock:
+            if not self._full_ready:
+                merge_named_graphs(self._store)
+                self._full_ready = True
+        return self._store
+
+    def for_query(self, sparql: str, *, dataset: bool = False) -> ox.Store:
+        """The store a query needs: ``full`` if it (or the protocol request) names graphs."""
+        if self.graph_names and (dataset or _keywords(_strip_lexical(sparql), ("GRAPH", "FROM"))):
+            return self.full
+        return self.merged
+
+
+def load_store(path: Path | str | None = None) -> KGStore:
+    """Parse a graph file (default out/) into Oxigraph, defensively; named graphs are kept."""
+    path = resolve_graph_path(path)
+    fmt = FILE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise GraphError(f"{path}: unknown graph format {path.suffix!r}; use one of {', '.join(sorted(FILE_FORMATS))}")
+    if path.stat().st_size > MAX_BYTES:
+        raise GraphError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; load it into an Oxigraph server directly")
+    if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+        # Entity expansion and deep nesting crash or stall parsers: check before parsing.
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        if fmt == ox.RdfFormat.RDF_XML and re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
+            raise GraphError(f"{path}: RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion)")
+        if fmt == ox.RdfFormat.JSON_LD and _json_depth(text) > MAX_JSON_DEPTH:
+            raise GraphError(f"{path}: JSON nested deeper than {MAX_JSON_DEPTH} levels is refused")
+    store = ox.Store()
+    try:
+        store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+    except (SyntaxError, ValueError, OSError) as err:
+        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise GraphError(f"{path}: not valid {fmt.name} ({message[:300]})") from None
+    return KGStore(store)
+
+
+def merge_named_graphs(store: ox.Store) -> ox.Store:
+    """Copy every named graph's triples into the default graph (a set, so each triple once)."""
+    if next(iter(store.named_graphs()), None) is not None:
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return store
+
+
+def as_store(source: Any) -> KGStore | ox.Store:
+    """A store to query: a KGStore or pyoxigraph Store as given, or one loaded from an rdflib graph or a file."""
+    if isinstance(source, (KGStore, ox.Store)):
+        return source
+    if isinstance(source, (str, Path)):
+        return load_store(source)
+    from rdflib import Graph
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
+
+    if not isinstance(source, Graph):
+        raise QueryError(f"cannot query a {type(source).__name__}; pass an rdflib Graph or Dataset, a pyoxigraph Store or a graph file path")
+    store = ox.Store()
+    quads = []
+    if isinstance(source, ConjunctiveGraph):
+        for s, p, o, context in source.quads((None, None, None, None)):
+            name = getattr(context, "identifier", context)
+            graph = ox.DefaultGraph() if name in (None, DATASET_DEFAULT_GRAPH_ID) else to_ox(name)
+            quads.append(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph))
+    else:
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in source]
+    store.extend(quads)
+    return KGStore(store)
+
+
+# --------------------------------------------------------------------------- safety
+
+
+@dataclass
+class QueryInfo:
+    """What a query asks of the engine beyond the loaded graph."""
+
+    update_keywords: set[str] = field(default_factory=set)
+    services: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)  # FROM and FROM NAMED IRIs
+
+
+def _strip_lexical(sparql: str) -> str:
+    """The query with comments, strings, IRIs and variables blanked, so only keywords and names remain."""
+    pattern = re.compile(
+        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+        r"|#[^\n]*|<[^<>\"{}|^`\\\s]*>|[?$]\w+|@[A-Za-z-]+"
+    )
+    return pattern.sub(" ", sparql)
+
+
+def _keywords(stripped: str, keywords: Iterable[str]) -> set[str]:
+    # A keyword is a word not preceded by ':' (the local part of ex:Service is no keyword). A word
+    # followed by ':' still counts: Oxigraph reads "SERVICE:x" as SERVICE plus the name :x.
+    found = set()
+    for keyword in keywords:
+        if re.search(rf"(?<![\w:.-]){keyword}(?![\w.-])", stripped, re.IGNORECASE):
+            found.add(keyword)
+    return found
+
+
+@lru_cache(maxsize=256)
+def inspect_query(sparql: str) -> QueryInfo:
+    """Find update keywords, SERVICE calls and FROM / FROM NAMED clauses.
+
+    A lexical scan finds the keywords conservatively (it may refuse a prefix named ``service:``);
+    when it finds SERVICE or FROM, rdflib's SPARQL parser names the IRIs involved.
+    """
+    info = QueryInfo()
+    words = _keywords(_strip_lexical(sparql), UPDATE_KEYWORDS | {"SERVICE", "FROM"})
+    info.update_keywords = words & UPDATE_KEYWORDS
+    if "SERVICE" in words:
+        info.services.append("(a SERVICE clause)")
+    if "FROM" in words:
+        info.datasets.append("(a FROM clause)")
+    if not (info.services or info.datasets):
+        return info
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+        from rdflib.plugins.sparql.parserutils import CompValue
+
+        tree = parseQuery(sparql)
+    except Exception:  # rdflib cannot parse everything Oxigraph can: the lexical finding stands
+        return info
+    # CompValue.get returns the key itself for a missing key: read the plain dict instead.
+    declared = {str(dict.get(d, "prefix") or ""): str(dict.get(d, "iri")) for d in tree[0] if getattr(d, "name", "") == "PrefixDecl"}
+
+    def name_of(term: Any) -> str:
+        if isinstance(term, CompValue) and term.name == "pname":
+            prefix = str(dict.get(term, "prefix") or "")
+            return declared.get(prefix, PREFIXES.get(prefix, prefix + ":")) + str(dict.get(term, "localname") or "")
+        return str(term)
+
+    services, datasets = [], []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                services.append(name_of(dict.get(node, "term")))
+            if node.name == "DatasetClause":
+                datasets.append(name_of(dict.get(node, "default", dict.get(node, "named"))))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                walk(value)
+
+    walk(list(tree))
+    # Keep the lexical finding when the parser saw nothing: the engines may read the text differently.
+    info.services = services or info.services
+    info.datasets = datasets or info.datasets
+    return info
+
+
+def _graph_names(store: KGStore | ox.Store | None) -> set[str]:
+    if isinstance(store, KGStore):
+        return store.graph_names
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)} if store is not None else set()
+
+
+def check_query(sparql: str, store: KGStore | ox.Store | None = None, *, allow_service: bool = False) -> QueryInfo:
+    """Refuse updates, SERVICE (unless allowed) and FROM clauses naming anything but a graph of the store."""
+    info = inspect_query(sparql)
+    if info.update_keywords:
+        keywords = ", ".join(sorted(info.update_keywords))
+        raise QueryRefused(f"SPARQL Update ({keywords}) is refused: the graph is read-only; send a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if info.services and not allow_service:
+        raise QueryRefused(f"SERVICE {info.services[0]} is refused: federated queries call other servers; allow them explicitly with --allow-service")
+    if info.datasets:
+        graphs = _graph_names(store)
+        for iri in info.datasets:
+            if iri not in graphs:
+                raise QueryRefused(
+                    f"FROM {iri} is refused: FROM and FROM NAMED may only name graphs of the loaded file "
+                    "(documents' IRIs); remote and file: URLs are never fetched"
+                )
+    return info
+
+
+# --------------------------------------------------------------------------- running
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+
+    form: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # pyoxigraph terms or None
+    boolean: bool | None = None
+    triples: list[Any] = field(default_factory=list)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.form == "select" else len(self.triples) if self.form == "graph" else 1
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """SELECT rows as dicts of plain Python values (unbound variables are left out)."""
+        if self.form != "select":
+            raise QueryError(f"a {self.form.upper()} query has no rows; use .boolean or .triples")
+        return [{v: to_python(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+    def to_json(self) -> dict[str, Any]:
+        """The W3C SPARQL 1.1 Query Results JSON document."""
+        if self.form == "ask":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        if self.form != "select":
+            raise QueryError("CONSTRUCT and DESCRIBE give a graph; serialise it as ttl, nt, jsonld or xml")
+        bindings = [{v: _term_json(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+        return {"head": {"vars": self.variables}, "results": {"bindings": bindings}}
+
+    def serialize(self, fmt: str = "json") -> bytes:
+        """Results as json/xml/csv/tsv (W3C formats), or a graph as ttl/nt/jsonld/xml."""
+        if self.form == "graph":
+            fmt = {"turtle": "ttl", "table": "ttl", "json": "jsonld"}.get(fmt, fmt)
+            if fmt not in GRAPH_FORMATS:
+                raise QueryError(f"unknown graph format {fmt!r}; use one of {', '.join(GRAPH_FORMATS)}")
+            prefixes = _used_prefixes(self.triples) if fmt in ("ttl", "xml") else None
+            return ox.serialize(self.triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes)
+        if fmt not in RESULT_FORMATS:
+            raise QueryError(f"unknown results format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
+        data = json.dumps(self.to_json(), ensure_ascii=False).encode("utf-8")
+        if fmt == "json":
+            return data
+        return ox.parse_query_results(data, ox.QueryResultsFormat.JSON).serialize(format=RESULT_FORMATS[fmt])
+
+    def table(self, title: str | None = None):
+        """A rich Table of the rows (IRIs as prefixed names)."""
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False)
+        if self.form == "ask":
+            table.add_column("answer")
+            table.add_row("yes" if self.boolean else "no")
+            return table
+        for variable in self.variables:
+            table.add_column(variable, overflow="fold")
+        for row in self.rows:
+            table.add_row(*(_term_text(term) for term in row))
+        return table
+
+
+def _used_prefixes(triples: list[Any]) -> dict[str, str]:
+    iris = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            iris.add(term.value if isinstance(term, ox.NamedNode) else getattr(getattr(term, "datatype", None), "value", ""))
+    return {p: ns for p, ns in sorted(PREFIXES.items()) if any(iri.startswith(ns) for iri in iris)}
+
+
+def _substitutions(sparql: str, bindings: Mapping[str, Any] | None, kinds: Mapping[str, str]) -> dict:
+    substitutions = {}
+    for raw_name, value in (bindings or {}).items():
+        name = raw_name.lstrip("?$")
+        if not re.fullmatch(r"\w+", name):
+            raise QueryError(f"--bind {raw_name}: not a variable name")
+        if not re.search(rf"[?$]{re.escape(name)}\b", sparql):
+            raise QueryError(f"--bind {name}: the query has no variable ?{name}")
+        kind = kinds.get(name) or ("entity" if name == "entity" else None)
+        substitutions[ox.Variable(name)] = to_ox(value, kind=kind, name=name)
+    return substitutions
+
+
+def _dataset(store: KGStore | ox.Store, default_graphs: list[str], named_graphs: list[str]) -> dict[str, Any]:
+    known = _graph_names(store)
+    for iri in default_graphs + named_graphs:
+        if iri not in known:
+            raise QueryRefused(f"graph {iri} is not a graph of the loaded file; only documents' graphs can be selected")
+    dataset: dict[str, Any] = {}
+    if default_graphs:
+        dataset["default_graph"] = [ox.NamedNode(iri) for iri in default_graphs]
+    if named_graphs:
+        dataset["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    return dataset
+
+
+def _syntax_error(err: Exception, sparql: str) -> QueryError:
+    message = str(err)
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if match:
+        line, column, what = int(match[1]), int(match[2]), match[3].strip()
+        lines = sparql.splitlines()
+        context = f": {lines[line - 1].strip()[:120]!r}" if 0 < line <= len(lines) else ""
+        return QueryError(f"SPARQL syntax error at line {line}, column {column}: {what}{context}")
+    return QueryError(f"SPARQL syntax error: {message}")
+
+
+def run_query(
+    graph_or_store: Any,
+    sparql: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    parameters: Mapping[str, str] | None = None,
+    allow_service: bool = False,
+    max_results: int | None = None,
+    default_graphs: Iterable[str] = (),
+    named_graphs: Iterable[str] = (),
+) -> QueryResult:
+    """Run SPARQL on a Store, an rdflib graph or a graph file; bindings become SEP-0007 substitutions.
+
+    ``parameters`` maps variable names to kinds ("entity" lets ``japan`` mean ``jke:japan``);
+    ``max_results`` truncates the answer and sets ``truncated``. ``default_graphs`` and
+    ``named_graphs`` (the protocol's default-graph-uri / named-graph-uri) must be graphs of the store.
+    """
+    store = as_store(graph_or_store)
+    check_query(sparql, store, allow_service=allow_service)
+    substitutions = _substitutions(sparql, bindings, parameters or {})
+    dataset = _dataset(store, list(default_graphs), list(named_graphs))
+    engine = store.for_query(sparql, dataset=bool(dataset)) if isinstance(store, KGStore) else store
+    try:
+        answer = engine.query(sparql, prefixes=PREFIXES, substitutions=substitutions or None, **dataset)
+    except SyntaxError as err:
+        raise _syntax_error(err, sparql) from None
+    except (RuntimeError, OSError, ValueError) as err:
+        message = str(err)
+        if "projection" in message:
+            message += "; bound variables must appear in the SELECT clause (or use SELECT *)"
+        raise QueryError(f"query failed: {message}") from None
+    limit = max_results if max_results is not None else -1
+    try:
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            result = QueryResult("select", variables=[v.value for v in answer.variables])
+            for solution in answer:
+                if len(result.rows) == limit:
+                    result.truncated = True
+                    break
+                result.rows.append(list(solution))
+            return result
+        result = QueryResult("graph")
+        for triple in answer:
+            if len(result.triples) == limit:
+                result.truncated = True
+                break
+            result.triples.append(triple)
+        return result
+    except (RuntimeError, OSError, ValueError) as err:  # evaluation errors surface while iterating
+        raise QueryError(f"query failed: {err}") from None
+
+
+def query(graph: Any, name_or_sparql: str, /, **bindings: Any) -> list[dict[str, Any]] | bool | Any:
+    """Run a library query (by name) or SPARQL text; SELECT gives a list of dict rows with Python values.
+
+    ASK gives a bool; CONSTRUCT and DESCRIBE give an rdflib Graph. ``bindings`` are parameters,
+    e.g. ``kg.query(graph, "entity-facts", entity="japan")``.
+    """
+    entry = resolve_query(name_or_sparql)
+    result = run_query(graph, entry.text, bindings, parameters=entry.parameters)
+    if result.form == "ask":
+        return bool(result.boolean)
+    if result.form == "graph":
+        from rdflib import Graph
+
+        from .namespace import bind_prefixes
+
+        out = bind_prefixes(Graph())
+        for triple in result.triples:
+            out.add(to_rdflib(triple))
+        return out
+    return result.to_dicts()
+
+
+def load(path: Path | str | None = None):
+    """Load a graph file (default out/) as an rdflib Dataset (named graphs kept, default graph = union)."""
+    from .store import load_graph
+
+    return load_graph(path)
+
+
+def describe_library(queries: Iterable[LibraryQuery] | None = None) -> list[tuple[str, str, str]]:
+    """(name, parameters, question) for each library query, for ``kg query --list``."""
+    rows = []
+    for entry in queries if queries is not None else library().values():
+        params = " ".join(f"{name}=<{kind}>" for name, kind in entry.parameters.items())
+        rows.append((entry.name, params, entry.question))
+    return rows
+
+
+def parse_bind_options(binds: Iterable[str]) -> dict[str, str]:
+    """``NAME=VALUE`` strings of ``--bind`` -> {name: value}."""
+    bindings = {}
+    for bind in binds:
+        name, sep, value = bind.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--bind {bind!r}: expected NAME=VALUE, e.g. --bind entity=japan")
+        bindings[name.strip().lstrip("?$")] = value
+    return bindings
+
+
+def cli_query(
+    query_text: str,
+    graph: Path | str | None = None,
+    *,
+    fmt: str = "table",
+    binds: Iterable[str] = (),
+    allow_service: bool = False,
+) -> Any:
+    """What ``kg query`` prints: a rich Table for ``table`` (Turtle for graphs), else serialised bytes."""
+    entry = resolve_query(query_text)
+    bindings = parse_bind_options(binds)
+    result = run_query(load_store(graph), entry.text, bindings, parameters=entry.parameters, allow_service=allow_service)
+    if fmt == "table":
+        if result.form == "graph":
+            return result.serialize("ttl")
+        table = result.table(title=entry.question or None)
+        if result.form == "select":
+            table.caption = f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}"
+        return table
+    if result.form == "graph" and fmt in RESULT_FORMATS and fmt != "xml":
+        raise QueryError(f"a CONSTRUCT or DESCRIBE query gives a graph; use --format ttl, nt, jsonld or xml, not {fmt}")
+    if result.form != "graph" and fmt in GRAPH_FORMATS and fmt != "xml":
+        raise QueryError(f"a {result.form.upper()} query gives results; use --format table, json, csv, tsv or xml, not {fmt}")
+    return result.serialize(fmt)

@@ -1,0 +1,238 @@
+// kg graph page. Every string from the graph is untrusted article text: it reaches the DOM through
+// textContent or element properties only, never innerHTML; links are made for http(s) IRIs only.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("kg-data").textContent);
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var container = document.getElementById("network");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  window.kgNetwork = network;
+  window.kgData = { nodes: nodes, edges: edges };
+
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function el(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function safeHref(iri) {
+    return typeof iri === "string" && /^https?:\/\/[^\s<>"]+$/i.test(iri) ? iri : "";
+  }
+
+  function link(iri) {
+    var href = safeHref(iri);
+    if (!href) return null;
+    var a = el("a", href);
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  function evidenceList(items, full) {
+    var ul = el("ul");
+    items.forEach(function (item) {
+      var li = el("li");
+      li.appendChild(el("span", "\u201c" + (full ? item.sentence : clip(item.sentence, 200)) + "\u201d", "quote"));
+      li.appendChild(el("span", " \u2014 " + item.document, "doc"));
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  function figureText(f) {
+    if (f.display) return f.display;
+    return [f.value, f.unit, f.measure].filter(function (x) { return x; }).join(" ");
+  }
+
+  function clip(text, length) {
+    text = String(text);
+    return text.length > length ? text.slice(0, length - 1) + "\u2026" : text;
+  }
+
+  function describeNode(id, withLinks) {
+    var node = nodes.get(id);
+    var info = node.info || {};
+    var card = el("div", null, "card");
+    card.appendChild(el("h3", node.label));
+    var meta = info.type + " \u00b7 degree " + info.degree + " \u00b7 " + info.mentions + " mention" + (info.mentions === 1 ? "" : "s");
+    card.appendChild(el("p", meta, "meta"));
+    if (safeHref(info.wikidata)) {
+      var p = el("p", "Wikidata: ");
+      if (withLinks) p.appendChild(link(info.wikidata)); else p.appendChild(el("span", info.wikidata));
+      card.appendChild(p);
+    }
+    if (info.figures && info.figures.length) {
+      card.appendChild(el("div", "Figures (" + info.figures.length + ")", "section"));
+      var ul = el("ul");
+      info.figures.slice(0, withLinks ? 100 : 4).forEach(function (f) {
+        var li = el("li");
+        li.appendChild(el("strong", figureText(f)));
+        if (withLinks && f.sentence) li.appendChild(el("div", "\u201c" + f.sentence + "\u201d", "quote"));
+        if (withLinks && f.document) li.appendChild(el("div", f.document, "doc"));
+        ul.appendChild(li);
+      });
+      if (!withLinks && info.figures.length > 4) ul.appendChild(el("li", "\u2026 click for all " + info.figures.length));
+      card.appendChild(ul);
+    }
+    if (info.evidence && info.evidence.length) {
+      card.appendChild(el("div", "Mentioned in", "section"));
+      card.appendChild(evidenceList(info.evidence.slice(0, withLinks ? 50 : 2), withLinks));
+    }
+    return card;
+  }
+
+  function describeEdge(id, withLinks) {
+    var edge = edges.get(id);
+    var info = edge.info || {};
+    var card = el("div", null, "card");
+    var from = nodes.get(edge.from), to = nodes.get(edge.to);
+    card.appendChild(el("h3", from.label + " \u2192 " + info.label + " \u2192 " + to.label));
+    var meta = "relation " + info.relation;
+    if (typeof info.confidence === "number") meta += " \u00b7 confidence " + info.confidence.toFixed(2);
+    meta += " \u00b7 " + info.assertions + " assertion" + (info.assertions === 1 ? "" : "s");
+    card.appendChild(el("p", meta, "meta"));
+    if (info.evidence && info.evidence.length) {
+      card.appendChild(el("div", "Evidence", "section"));
+      card.appendChild(evidenceList(info.evidence.slice(0, withLinks ? 50 : 2), withLinks));
+    }
+    return card;
+  }
+
+  // Tooltips: our own element, filled with DOM nodes (vis-network's title popup is not used).
+  var tooltip = document.getElementById("tooltip");
+  function showTooltip(card, pointer) {
+    tooltip.replaceChildren(card);
+    tooltip.hidden = false;
+    var rect = container.getBoundingClientRect();
+    var x = rect.left + pointer.DOM.x + 14, y = rect.top + pointer.DOM.y + 14;
+    var w = tooltip.offsetWidth, h = tooltip.offsetHeight;
+    if (x + w > window.innerWidth - 8) x = Math.max(8, x - w - 28);
+    if (y + h > window.innerHeight - 8) y = Math.max(8, window.innerHeight - h - 8);
+    tooltip.style.left = x + "px";
+    tooltip.style.top = y + "px";
+  }
+  function hideTooltip() { tooltip.hidden = true; tooltip.replaceChildren(); }
+  network.on("hoverNode", function (params) { showTooltip(describeNode(params.node, false), params.pointer); });
+  network.on("hoverEdge", function (params) { showTooltip(describeEdge(params.edge, false), params.pointer); });
+  network.on("blurNode", hideTooltip);
+  network.on("blurEdge", hideTooltip);
+  network.on("dragStart", hideTooltip);
+  network.on("zoom", hideTooltip);
+
+  var details = document.getElementById("details");
+  function showDetails(card) { details.replaceChildren(card); }
+  network.on("click", function (params) {
+    if (params.nodes.length) showDetails(describeNode(params.nodes[0], true));
+    else if (params.edges.length) showDetails(describeEdge(params.edges[0], true));
+  });
+
+  // Legend and filters.
+  var hiddenClasses = {}, hiddenRelations = {};
+  function applyFilters() {
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !!hiddenClasses[n.kind] }; }));
+    edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !!hiddenRelations[e.relation] }; }));
+  }
+
+  function swatch(shape, color) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", "16");
+    svg.setAttribute("height", "16");
+    svg.setAttribute("viewBox", "0 0 16 16");
+    var shapes = {
+      dot: ["circle", { cx: 8, cy: 8, r: 6 }],
+      square: ["rect", { x: 2, y: 2, width: 12, height: 12 }],
+      diamond: ["polygon", { points: "8,1 15,8 8,15 1,8" }],
+      triangle: ["polygon", { points: "8,1 15,14 1,14" }],
+      triangleDown: ["polygon", { points: "1,2 15,2 8,15" }],
+      hexagon: ["polygon", { points: "4,1.5 12,1.5 15.5,8 12,14.5 4,14.5 0.5,8" }],
+      star: ["polygon", { points: "8,0.5 10.2,5.6 15.5,5.9 11.4,9.4 12.7,15 8,12 3.3,15 4.6,9.4 0.5,5.9 5.8,5.6" }]
+    };
+    var spec = shapes[shape] || shapes.dot;
+    var item = document.createElementNS(SVG, spec[0]);
+    Object.keys(spec[1]).forEach(function (k) { item.setAttribute(k, spec[1][k]); });
+    item.setAttribute("fill", /^#[0-9a-fA-F]{3,8}$/.test(color) ? color : "#999999");
+    item.setAttribute("stroke", "#333");
+    item.setAttribute("stroke-width", "0.8");
+    svg.appendChild(item);
+    return svg;
+  }
+
+  function filterRow(parent, text, count, hidden, key, symbol) {
+    var label = el("label", null, "filter");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.dataset.key = key;
+    box.addEventListener("change", function () {
+      hidden[key] = !box.checked;
+      applyFilters();
+    });
+    label.appendChild(box);
+    if (symbol) label.appendChild(symbol);
+    label.appendChild(el("span", text));
+    label.appendChild(el("span", String(count), "count"));
+    parent.appendChild(label);
+    return box;
+  }
+
+  var classFilters = document.getElementById("class-filters");
+  var classBoxes = data.classes.map(function (c) {
+    return filterRow(classFilters, c.name, c.count, hiddenClasses, c.name, swatch(c.shape, c.color));
+  });
+  function setAllClasses(on) {
+    classBoxes.forEach(function (box) { box.checked = on; hiddenClasses[box.dataset.key] = !on; });
+    applyFilters();
+  }
+  document.getElementById("classes-all").addEventListener("click", function () { setAllClasses(true); });
+  document.getElementById("classes-none").addEventListener("click", function () { setAllClasses(false); });
+
+  var relationFilters = document.getElementById("relation-filters");
+  if (data.relations.length) {
+    relationFilters.replaceChildren();
+    data.relations.forEach(function (r) { filterRow(relationFilters, r.label, r.count, hiddenRelations, r.name); });
+  }
+
+  // Search: exact label first, then the first label that contains the text.
+  var datalist = document.getElementById("search-labels");
+  var byLabel = data.nodes.slice().sort(function (a, b) { return a.label.localeCompare(b.label); });
+  byLabel.forEach(function (n) {
+    var option = document.createElement("option");
+    option.value = n.label;
+    datalist.appendChild(option);
+  });
+  var status = document.getElementById("search-status");
+  function find(text) {
+    var q = text.trim().toLowerCase();
+    if (!q) return null;
+    var exact = byLabel.filter(function (n) { return n.label.toLowerCase() === q; });
+    if (exact.length) return exact[0];
+    var partial = byLabel.filter(function (n) { return n.label.toLowerCase().indexOf(q) !== -1; });
+    return partial.length ? partial[0] : null;
+  }
+  document.getElementById("search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = document.getElementById("search").value;
+    var node = find(text);
+    if (!node) { status.textContent = "No entity matches \u201c" + text + "\u201d."; return; }
+    status.textContent = "";
+    if (hiddenClasses[node.kind]) {
+      hiddenClasses[node.kind] = false;
+      classBoxes.forEach(function (box) { if (box.dataset.key === node.kind) box.checked = true; });
+      applyFilters();
+    }
+    network.selectNodes([node.id]);
+    network.focus(node.id, { scale: 1.4, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    showDetails(describeNode(node.id, true));
+    window.kgFocused = node.id;
+  });
+
+  network.once("afterDrawing", function () {
+    network.fit({ animation: false });
+    document.body.dataset.ready = "true";
+  });
+})();
