@@ -503,7 +503,7 @@ def to_pyvis(nx_graph: nx.MultiDiGraph, *, seed: int = SEED):
         k = parallel.get(pair, 0)
         parallel[pair] = k + 1
         # Parallel edges (several relations between two entities) curve apart so each label shows.
-        smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW", "roundness": 0.3 * ((k + 1) // 2)} if k else {"enabled": False}
+        smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW", "roundness": min(0.25 * ((k + 1) // 2), 1.0)} if k else {"enabled": False}
         net.edges.append({
             "id": f"e{i}", "from": ids[u], "to": ids[v], "label": data["label"], "arrows": "to",
             "relation": data["relation"], "smooth": smooth,
@@ -529,6 +529,7 @@ def _vis_options() -> dict[str, Any]:
             "width": 1.2,
             "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#444444", "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle"},
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "chosen": {"edge": True, "label": False},  # no bold labels on selection: they overlap
             "scaling": {"label": {"enabled": False, "drawThreshold": 9}},
         },
     }

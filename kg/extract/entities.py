@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
@@ -114,6 +114,8 @@ class KGEntityRuler:
         self.company_re = re.compile(rules["company_name_pattern"])
         self.organization_re = re.compile(rules["organization_name_pattern"])
         self.not_entities = {normalize_form(t) for t in rules["not_entities"]}
+        self.capitals: dict[str, str] = rules["capital_metonyms"]["capitals"]
+        self.unknown_organization_default: str = rules.get("unknown_organization_default", "Organization")
 
     def __call__(self, doc: Doc) -> Doc:
         ner_ents = list(doc.ents)
@@ -152,8 +154,8 @@ class KGEntityRuler:
         for ent in sorted(ruled + restored, key=lambda span: span.start):
             if ent.id_ and ent.id_ in self.gazetteer:
                 entry = self.gazetteer[ent.id_]
-                if len(ent) == 1 and ent[0].is_lower and ent[0].pos_ in ("VERB", "AUX", "ADJ", "ADV"):
-                    continue  # a lowercase name used as a verb or modifier ("to resist"), not the thing
+                if len(ent) == 1 and ent[0].is_lower and _used_as_verb(ent[0]):
+                    continue  # a lowercase name used as a verb ("lawmakers resist the plan"), not the thing
                 ents.append(Span(doc, ent.start, ent.end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or ""))
                 continue
             span = self._clean(ent)
@@ -179,6 +181,10 @@ class KGEntityRuler:
         entity_type = self.ner_types.get(ent.label_)
         if entity_type is None:
             return None
+        capital_of = self.capitals.get(text)
+        if capital_of in self.gazetteer and _agentive(span):
+            entry = self.gazetteer[capital_of]
+            return Span(doc, start, end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or "")
         if (
             not any(c.isalpha() for c in text)
             or normalize_form(text) in self.not_entities
@@ -187,9 +193,31 @@ class KGEntityRuler:
             or not any(t.text[:1].isupper() or not t.text[:1].isalpha() for t in span if t.is_alpha)
         ):
             return None
-        if entity_type == "Organization" and self.company_re.search(text) and not self.organization_re.search(text):
+        if entity_type == "Organization" and not self.organization_re.search(text) and (
+            self.company_re.search(text) or self.unknown_organization_default == "Company"
+        ):
             entity_type = "Company"
         return Span(doc, start, end, label=entity_type, span_id=slugify(text))
+
+
+def _agentive(span: Span) -> bool:
+    """True if a name acts: subject, passive agent or possessor ("Tokyo removed ...", "Seoul's reply")."""
+    root = span.root
+    if root.dep_ in ("nsubj", "nsubjpass", "poss"):
+        return True
+    return root.dep_ == "pobj" and root.head.lower_ == "by"
+
+
+_MODALS = {"to", "will", "would", "can", "could", "should", "may", "might", "must", "not", "n't"}
+
+
+def _used_as_verb(token) -> bool:
+    """A tagged verb with a subject, object or auxiliary, or after "to" / a modal: really a verb."""
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    if any(c.dep_ in ("nsubj", "nsubjpass", "dobj", "aux", "auxpass", "xcomp", "ccomp", "neg") for c in token.children):
+        return True
+    return token.i > 0 and token.doc[token.i - 1].lower_ in _MODALS
 
 
 @Language.factory(
@@ -209,26 +237,54 @@ class GroupMentions:
         self.name = name
         self.gazetteer = gazetteer or default_gazetteer()
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        phrases = entity_rules()["group_mentions"]["phrases"]
-        self.matcher.add("GROUP", [nlp.make_doc(p) for p in phrases])
+        groups = entity_rules()["group_mentions"]
+        self.matcher.add("GROUP", [nlp.make_doc(p) for p in groups["phrases"]])
+        self.company_matcher = Matcher(nlp.vocab)
+        self.company_matcher.add("COMPANIES", [[
+            {"LOWER": {"IN": ["both", "two"]}},
+            {"IS_PUNCT": False, "LOWER": {"NOT_IN": ["and", "or"]}, "OP": "{0,2}"},
+            {"LOWER": {"IN": groups["company_nouns"]}},
+        ]])
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.match(doc)
         self.set_annotations(doc, matches)
         return doc
 
-    def match(self, doc: Doc) -> list[tuple[int, int]]:
-        spans = [doc[s:e] for _, s, e in self.matcher(doc)]
+    def match(self, doc: Doc) -> list[tuple[int, int, str]]:
+        spans = [(doc[s:e], doc.vocab.strings[m]) for m, s, e in self.matcher(doc)]
+        spans += [(doc[s:e], "COMPANIES") for m, s, e in self.company_matcher(doc)]
         # keep the longest of overlapping phrases ("the two nations" over "two nations")
-        kept: list[tuple[int, int]] = []
-        for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-            if all(span.end <= s or span.start >= e for s, e in kept):
-                kept.append((span.start, span.end))
+        kept: list[tuple[int, int, str]] = []
+        for span, kind in sorted(spans, key=lambda x: (-(len(x[0])), x[0].start)):
+            if all(span.end <= s or span.start >= e for s, e, _ in kept):
+                kept.append((span.start, span.end, kind))
         return sorted(kept)
 
-    def set_annotations(self, doc: Doc, matches: list[tuple[int, int]]) -> None:
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, str]]) -> None:
         pair = principal_pair(doc)
-        doc._.groups = [(s, e, pair) for s, e in matches] if pair else []
+        groups = []
+        doc.spans["kg_group_phrases"] = [doc[start:end] for start, end, _ in matches]
+        for start, end, kind in matches:
+            ids = pair if kind == "GROUP" else last_two(doc, start, "Company")
+            if ids:
+                groups.append((start, end, ids))
+        doc._.groups = groups
+
+
+def last_two(doc: Doc, before: int, label: str) -> tuple[str, str] | None:
+    """The last two distinct entities of a type named before a token ("both companies")."""
+    sentence_start = doc[before].sent.start
+    earlier = [e for e in doc.ents if e.end <= sentence_start and e.label_ == label]
+    same = [e for e in doc.ents if sentence_start <= e.start and e.end <= before and e.label_ == label]
+    for pool in (earlier, earlier + same):  # prefer names from earlier sentences
+        seen: list[str] = []
+        for ent in reversed(pool):
+            if ent.id_ not in seen:
+                seen.append(ent.id_)
+            if len(seen) == 2:
+                return (seen[1], seen[0])
+    return None
 
 
 def principal_pair(doc: Doc) -> tuple[str, str] | None:

@@ -195,8 +195,8 @@ class FigureExtractor:
         for ent in doc.ents:  # numbers inside names ("Chip 4")
             if ent.label_ not in TOPIC_TYPES:
                 blocked.update(range(ent.start, ent.end))
-        for start, end, _ in doc._.groups:  # "the two nations"
-            blocked.update(range(start, end))
+        for span in doc.spans.get("kg_group_phrases", []):  # "the two nations", resolved or not
+            blocked.update(range(span.start, span.end))
         for token in doc:  # citation markers [1]
             if token.i > 0 and token.i + 1 < len(doc) and doc[token.i - 1].text == "[" and doc[token.i + 1].text == "]":
                 blocked.add(token.i)
@@ -251,7 +251,7 @@ class FigureExtractor:
             return None
         # "three years", "1,005 adults", "three relevant items"
         j = end
-        while j < len(doc) and doc[j].pos_ in ("ADJ",) and j - end < 2:
+        while j < len(doc) and j - end < 3 and (doc[j].pos_ == "ADJ" or doc[j].dep_ in ("amod", "compound")) and not doc[j].is_punct:
             j += 1
         if j < len(doc):
             noun = doc[j]
@@ -259,7 +259,7 @@ class FigureExtractor:
                 if i > 0 and doc[i - 1].lower_ in ("the", "its", "their") and noun.lower_.endswith("s") is False:
                     return None
                 return _Candidate(start, j + 1, i, value, self.time_units[noun.lower_])
-            if noun.pos_ in ("NOUN", "PROPN") and noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ == "":
+            if noun.pos_ in ("NOUN", "PROPN") and noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ in ("", "Country", "Industry", "Technology", "Product"):
                 return _Candidate(start, j + 1, i, value, "count", counted=noun.text)
         return None
 
@@ -286,8 +286,28 @@ class FigureExtractor:
             for candidate in candidates:
                 if 0 <= candidate.start - span.end <= 1:
                     self._reserved[span.start] = candidate.start
+                elif 0 <= span.start - candidate.end <= 1 and doc[candidate.end].lower_ in ("in", "during"):
+                    self._reserved.setdefault(span.start, candidate.start)  # "16% in 2025"
         figures = [self._describe(doc, candidate, measures, year) for candidate in candidates]
-        doc._.figures = self._share_measures(doc, candidates, figures)
+        figures = self._share_measures(doc, candidates, figures)
+        doc._.figures = self._share_periods(doc, candidates, figures)
+
+    @staticmethod
+    def _share_periods(doc: Doc, candidates: list[_Candidate], figures: list[Figure]) -> list[Figure]:
+        """A change with no period takes the period of the level it qualifies in the same sentence.
+
+        "Trade reached $88.3 billion in 2025, a 12% year-over-year increase": the 12% is 2025's.
+        """
+        result = list(figures)
+        for k, figure in enumerate(figures):
+            if figure.kind != "change" or figure.period or figure.measure is None:
+                continue
+            sent = doc[candidates[k].number].sent
+            for j, other in enumerate(figures):
+                if j != k and other.kind == "level" and other.period and other.measure == figure.measure and doc[candidates[j].number].sent.start == sent.start:
+                    result[k] = replace(figure, period=other.period)
+                    break
+        return result
 
     def _share_measures(self, doc: Doc, candidates: list[_Candidate], figures: list[Figure]) -> list[Figure]:
         """A share with no measure of its own takes it from a share it is compared or coordinated with.
@@ -337,7 +357,7 @@ class FigureExtractor:
         after = doc[c.end : min(c.end + 6, sent.end)]
         for _, s, e in self.marker_matcher(after.as_doc()):
             if s == 0 or (s == 1 and after[0].is_punct):
-                return "change", 1
+                return "change", self._sign(doc, c)
         # dependency route from the figure's head upwards
         unit_token = doc[c.end - 1] if c.end - 1 > c.number else doc[c.number]
         token = unit_token
@@ -366,6 +386,17 @@ class FigureExtractor:
         if before is not None and before.lower_ in ("up", "down"):
             return "change", -1 if before.lower_ == "down" else 1
         return "level", 1
+
+    def _sign(self, doc: Doc, c: _Candidate) -> int:
+        """-1 if the words governing a change figure say it fell ("fell 33.4% year-on-year")."""
+        token = doc[c.number]
+        for _ in range(4):
+            if token.lemma_.lower() in self.negative or token.lower_ in self.negative:
+                return -1
+            if token.head.i == token.i:
+                break
+            token = token.head
+        return -1 if clause_head(doc[c.number]).lemma_.lower() in self.negative else 1
 
     def _describe(self, doc: Doc, c: _Candidate, measures: list[tuple[str, Span]], year: int | None) -> Figure:
         rules = self.rules

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..facts import Relation
 from .entities import principal_pair
-from .figures import clause_head
+from .figures import clause_head as _clause_head
 from .segmentation import sentence_start_char
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -51,6 +51,20 @@ def trigger_pattern(trigger: str, attr: str = "LEMMA") -> list[dict[str, Any]]:
     return pattern
 
 
+def clause_head(token: Token) -> Token:
+    return _clause_head(token)
+
+
+def mention_clause(doc: Doc, start: int, end: int) -> Token:
+    """The clause of a mention: climb out of the mention's own tokens first ("fluorinated polyimide")."""
+    token = doc[start:end].root
+    while start <= token.i < end and token.head.i != token.i:
+        token = token.head
+    if start <= token.i < end:
+        return _clause_head(token)
+    return _clause_head(token)
+
+
 @dataclass(frozen=True)
 class _Mention:
     start: int
@@ -70,6 +84,7 @@ class RelationExtractor:
         self.topic_types = set(data["topic_types"])
         self.pair_cues = set(data["pair_cues"])
         self.reciprocal = [r.split() for r in data["reciprocal"]]
+        self.pronouns = set(data["pronoun_objects"])
         self.matcher = Matcher(nlp.vocab, validate=True)
         for index, rule in enumerate(self.rules):
             for trigger in rule.get("triggers", []):
@@ -110,7 +125,8 @@ class RelationExtractor:
             for ent in doc.ents
             if sent.start <= ent.start < sent.end
         ]
-        mentions += [_Mention(s, e, ids, "Country") for s, e, ids in doc._.groups if sent.start <= s < sent.end]
+        types = {ent.id_: ent.label_ for ent in doc.ents}
+        mentions += [_Mention(s, e, ids, types.get(ids[0], "Country")) for s, e, ids in doc._.groups if sent.start <= s < sent.end]
         return sorted(mentions, key=lambda m: m.start)
 
     @staticmethod
@@ -125,12 +141,16 @@ class RelationExtractor:
         for other in mentions:
             if other is first or other.type not in types or other.start < first.start:
                 continue
+            if other.ids == group[-1].ids:  # an abbreviation in brackets: "Ministry of ... (METI)"
+                group[-1] = _Mention(group[-1].start, other.end, other.ids, other.type)
+                continue
             tokens = doc[other.start : other.end]
             linked = any(t.dep_ == "conj" and (t.head.i in roots or t.head.i in heads) for t in tokens) or any(
                 t.i in {c.i for r in roots for c in doc[r].conjuncts} for t in tokens
             )
-            between = doc[group[-1].end : other.start].text.strip().lower()
-            if linked or between in ("and", ",", ", and", "or", "&", ";"):
+            between = doc[group[-1].end : other.start].text.lower().replace("(", " ").replace(")", " ")
+            between = " ".join(between.split()).removesuffix(" the").removeprefix("the ").strip()
+            if linked or between in ("and", ",", ", and", "or", "&", ";", "and the", "the"):
                 group.append(other)
                 roots |= {t.i for t in tokens}
             else:
@@ -158,9 +178,14 @@ class RelationExtractor:
         found = [m for m in candidates if any(i in modifiers for i in range(m.start, m.end))]
         if found:
             return found
-        # 2. the nearest agent before the trigger in the same clause, with its conjuncts
         head = clause_head(trigger.root)
-        before = [m for m in candidates if m.end <= trigger.start and clause_head(doc[m.start]) == head]
+        # 2. the clause's grammatical subject when it is itself a name ("Micron, the largest US maker, competes")
+        named = [m for m in candidates for c in head.children
+                 if trigger.root.pos_ in ("VERB", "AUX") and c.dep_ in ("nsubj", "nsubjpass") and m.start <= c.i < m.end and m.end <= trigger.start]
+        if named:
+            return self._conjuncts(doc, named[0], mentions, types)
+        # 3. the nearest agent before the trigger in the same clause, with its conjuncts
+        before = [m for m in candidates if m.end <= trigger.start and mention_clause(doc, m.start, m.end) == head]
         if before:
             return self._coordinated_before(doc, before, mentions, types)
         # 3. the subject of the governing verb (or of the verb it depends on)
@@ -178,18 +203,21 @@ class RelationExtractor:
             if verb.head.i == verb.i:
                 break
             verb = clause_head(verb.head) if verb.head.pos_ not in ("VERB", "AUX") else verb.head
-        # 4. the nearest agent before the trigger in the sentence
+        # 4. the nearest agent before the trigger in the sentence, with its conjuncts
         before = [m for m in candidates if m.end <= trigger.start and trigger.start - m.end <= 12]
         if before:
-            return [before[-1]]
+            return self._coordinated_before(doc, before, mentions, types)
         return []
 
     def _coordinated_before(self, doc: Doc, before: list[_Mention], mentions: list[_Mention], types: set[str]) -> list[_Mention]:
         """The last mention before a trigger and those coordinated with it ("Japan and South Korea")."""
         group = [before[-1]]
         for other in reversed(before[:-1]):
-            between = doc[other.end : group[0].start].text.strip().lower()
-            if between in ("and", ",", ", and", "&"):
+            # "the Ministry of Economy, Trade and Industry (METI) and the Korean Ministry ... (MOTIE)"
+            between = doc[other.end : group[0].start].text.lower()
+            between = " ".join(between.replace("(", " ").replace(")", " ").split())
+            between = between.removesuffix(" the").removeprefix("the ").strip()
+            if between in ("", "and", ",", ", and", "&", "the", "and the", ", and the"):
                 group.insert(0, other)
             else:
                 break
@@ -202,6 +230,8 @@ class RelationExtractor:
         candidates = [m for m in mentions if m.type in types and (m.start, m.end) not in used]
         if rule.get("object") == "event_in_sentence":
             return candidates[:1]
+        if rule.get("object_head_only"):  # "hold export control talks": the talks are held, not the controls
+            candidates = [m for m in candidates if doc[m.start : m.end].root.dep_ not in ("compound", "amod", "nmod")]
         if rule.get("passive") or rule.get("subject") == "after_trigger":
             before = [m for m in candidates if m.end <= trigger.start]
             if rule.get("swap"):
@@ -222,11 +252,11 @@ class RelationExtractor:
             earlier = [m for m in candidates if m.end <= trigger.start and m.start in direct]
             if earlier:
                 return self._conjuncts(doc, earlier[0], mentions, types)
-        same_clause = [m for m in after if clause_head(doc[m.start]) == head]
+        same_clause = [m for m in after if mention_clause(doc, m.start, m.end) == head]
         if same_clause:
             return self._conjuncts(doc, same_clause[0], mentions, types)
         if rule.get("object_anywhere"):
-            earlier = [m for m in candidates if m.end <= trigger.start and clause_head(doc[m.start]) == head]
+            earlier = [m for m in candidates if m.end <= trigger.start and mention_clause(doc, m.start, m.end) == head]
             if earlier:
                 return self._conjuncts(doc, earlier[0], mentions, types)
         if after:
@@ -242,18 +272,27 @@ class RelationExtractor:
             rest = [m for m in candidates if m.end <= trigger.start]
             if rest:
                 return self._conjuncts(doc, rest[0], mentions, types)
+        if "verbs" in rule and any(c.dep_ == "dobj" and c.lower_ in self.pronouns for c in trigger.root.children):
+            earlier = [m for m in candidates if m.end <= trigger.start and m.start >= sent.start]
+            if earlier:  # "Japan lifted controls on South Korea and restored it to its white list"
+                return [earlier[-1]]
         return []
 
     @staticmethod
     def _governed_by_prep(doc: Doc, mention: _Mention, preps: list[str], sent: Span) -> bool:
+        """True if the nearest preposition governing the mention is one of ``preps``.
+
+        "bound for South Korea", "responses to China's expansion"; but not Kioxia in
+        "pouring money into a venture with Kioxia" for "into".
+        """
         token = doc[mention.start : mention.end].root
-        for _ in range(3):
-            if token.dep_ == "pobj" and token.head.lemma_.lower() in preps:
-                return True
-            if token.lower_ in preps and token.i > sent.start:
-                return True
+        for _ in range(4):
+            if token.dep_ == "pobj":
+                return token.head.lemma_.lower() in preps or token.head.lower_ in preps
+            if token.dep_ not in ("poss", "compound", "amod", "nmod", "conj", "appos", "case"):
+                break
             if token.head.i == token.i:
-                return False
+                break
             token = token.head
         prev = doc[mention.start - 1] if mention.start > sent.start else None
         return prev is not None and prev.lower_ in preps
@@ -300,6 +339,7 @@ class RelationExtractor:
                 confidence = round(confidence * 0.7, 2)
                 if rule.get("symmetric"):
                     objects = []
+                objects = [m for m in objects if not set(m.ids) & set(pair)]
             predicate = rule["predicate"]
             if self._negated(rule, trigger):
                 predicate = rule["negated_predicate"]
