@@ -126,3 +126,23 @@ def test_readme_lists_the_validate_and_docs_commands():
     for command in ("`kg validate", "`kg docs"):
         assert command in text
     assert Path(ROOT / "ontology" / "shapes.ttl").is_file()
+
+
+@pytest.mark.slow
+def test_readme_example_matches_the_built_graph(built):
+    """The example's figure, sentence, mention and entity triples are what kg build writes."""
+    from kg.store import load_union
+
+    _, out = built
+    graph = load_union(out / "graph.trig")
+    example = _readme_example()
+    prov_generated = URIRef("http://www.w3.org/ns/prov#wasGeneratedBy")
+    checked = 0
+    for cls in (JKT.Figure, JKT.Sentence, JKT.Mention, JKT.Country):
+        for node in example.subjects(RDF.type, cls):
+            for triple in example.triples((node, None, None)):
+                if triple[1] == prov_generated:  # the build id is a hash of the corpus
+                    continue
+                assert triple in graph, f"README example out of date: {triple} is not in the built graph"
+                checked += 1
+    assert checked > 30
