@@ -105,6 +105,37 @@ def resolve_period(text: str, year: int | None) -> str | None:
     return None
 
 
+def sentence_period(doc: Doc, sent: Span, anchor: Span, year: int | None, *, max_distance: int = 8) -> str | None:
+    """The date nearest to a span in its sentence, as an ISO period; dates after "since" are skipped.
+
+    Used for relations: "removed South Korea from the white list in July 2019" -> "2019-07".
+    """
+    options = []
+    for span in doc.spans.get("kg_dates", []):
+        if not (sent.start <= span.start < sent.end):
+            continue
+        before = {t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]}
+        if before & {"since", "until", "through", "by"}:
+            continue
+        period = resolve_period(span.text, year)
+        if period is None:
+            continue
+        distance = span.start - anchor.end if span.start >= anchor.end else anchor.start - span.end
+        if clause_head(span.root) == clause_head(anchor.root):
+            distance = min(distance, max_distance)  # same clause: "removed ... from the white list in July 2019"
+        options.append((distance, period))
+    for token in sent:
+        if _YEAR.match(token.text) and token.i > sent.start and doc[token.i - 1].lower_ in ("in", "during") and not any(
+            s.start <= token.i < s.end for s in doc.spans.get("kg_dates", [])
+        ):
+            distance = token.i - anchor.end if token.i >= anchor.end else anchor.start - token.i
+            if clause_head(token) == clause_head(anchor.root):
+                distance = min(distance, max_distance)
+            options.append((distance, token.text))
+    options = [o for o in options if o[0] <= max_distance]
+    return min(options)[1] if options else None
+
+
 def clause_head(token: Token) -> Token:
     """The nearest verb (or auxiliary) governing a token, or the sentence root."""
     current = token
@@ -568,9 +599,17 @@ class FigureExtractor:
                 distance = token.i - c.end if token.i >= c.end else c.start - token.i
                 options.append((0 if clause_head(token) == head else 1, distance, token.text))
         if not options:
-            return None
+            return self._present(doc, sent)
         options.sort()
-        return options[0][2] if options[0][1] <= 15 else None
+        return options[0][2] if options[0][1] <= 15 else self._present(doc, sent)
+
+    def _present(self, doc: Doc, sent: Span) -> str | None:
+        """The document's date for a figure stated in the present ("44% now anticipate ...")."""
+        date = doc.user_data.get("kg_date")
+        words = " " + " ".join(t.lower_ for t in sent) + " "
+        if date and any(f" {marker} " in words for marker in self.rules["present_markers"]):
+            return date
+        return None
 
     def _qualifier(self, doc: Doc, c: _Candidate, sent: Span) -> str | None:
         for _, s, e in self.before_matcher(doc[max(sent.start, c.start - 3) : c.start].as_doc()):

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from ..facts import Relation
 from .entities import principal_pair
 from .figures import clause_head as _clause_head
+from .figures import sentence_period
 from .segmentation import sentence_start_char
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -361,6 +362,7 @@ class RelationExtractor:
             if rule.get("items") or rule.get("fields"):
                 topics = [m for m in mentions if m.type in self.topic_types and m.start >= trigger.start]
                 topics = self._ids(topics)
+            period = sentence_period(doc, sent, trigger, doc.user_data.get("kg_year")) if pairs else None
             for subject_id, object_id in pairs:
                 relations.add(
                     Relation(
@@ -373,6 +375,7 @@ class RelationExtractor:
                         trigger=trigger.text,
                         items=tuple(t for t in topics if t != object_id) if rule.get("items") else (),
                         fields=tuple(t for t in topics if t != object_id) if rule.get("fields") else (),
+                        period=period,
                         rule=rule["name"],
                     )
                 )
