@@ -95,7 +95,7 @@ def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dat
         if parser in QUAD_FORMATS:
             dataset.parse(data=data, format=parser, publicID=path.resolve().as_uri())
         else:
-            dataset.default_context.parse(data=data, format=parser, publicID=path.resolve().as_uri())
+            dataset.default_graph.parse(data=data, format=parser, publicID=path.resolve().as_uri())
     except Exception as err:  # rdflib raises many types for syntax errors
         message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise GraphError(f"{path}: not valid {parser} ({message[:300]})") from None

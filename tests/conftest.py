@@ -55,3 +55,20 @@ def built(tmp_path_factory):
     result = build_graph([CORPUS])
     write_outputs(result, out)
     return result, out
+
+
+#: Debian's Chromium, driven by Playwright; no browser is ever downloaded.
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need the Debian package chromium (/usr/bin/chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()

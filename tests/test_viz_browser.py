@@ -15,9 +15,7 @@ from kg.viz import render_html, to_networkx
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SMALL = Path(__file__).parent / "data" / "viz" / "small.ttl"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # Runs before any page script: records alert/confirm/prompt calls and every element the page
 # (or a payload) adds to the document, so an executed or injected payload leaves a trace.
@@ -40,18 +38,6 @@ document.addEventListener("DOMContentLoaded", () => {
   }).observe(document, { childList: true, subtree: true });
 });
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need the Debian package chromium (/usr/bin/chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Visit:
