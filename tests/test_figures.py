@@ -145,3 +145,9 @@ def test_number_helpers():
     assert parse_number("1,234.5") == Decimal("1234.5")
     assert parse_number("12abc") is None
     assert canonical_decimal(Decimal("3.20") * Decimal("1e9")) == "3200000000"
+
+
+def test_partners_are_not_what_a_figure_is_about(nlp):
+    found = figures(nlp, "Samsung Electronics said exports to Japan rose 5% last year, while SK Hynix invested $2bn in Japan.")
+    assert [(f.text, f.subjects, f.measure) for f in found] == [
+        ("5%", ("samsung-electronics",), "exports"), ("$2bn", ("sk-hynix",), "investment")]

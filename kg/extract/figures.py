@@ -538,21 +538,34 @@ class FigureExtractor:
             if inside:
                 return sorted({x for ids in inside for x in ids})
         if measure_span is not None and any(t.lower_ in ("bilateral", "two-way") for t in doc[max(sent.start, measure_span.start - 1) : measure_span.end]):
-            pair = doc._.groups[0][2] if doc._.groups else None
-            pair = pair or _principal_pair(doc)
+            pair = _principal_pair(doc)
             if pair:
                 return list(pair)
+        # partners ("exports to Japan", "investment in South Korea") are not what a figure is about
+        actors = [(i, ids) for i, ids in agents if not self._is_partner(doc, i)]
         if measure_span is not None:  # "Japanese foreign direct investment in South Korea"
-            near = [ids for i, ids in agents if measure_span.start - 2 <= i < measure_span.end + 4 and i < c.start]
+            near = [ids for i, ids in actors if measure_span.start - 2 <= i < measure_span.end + 4 and i < c.start]
             if near:
-                return sorted({x for ids in near for x in ids}, key=lambda x: x)[:2] if len(near) > 1 else near[0]
-        clause = [(i, ids) for i, ids in agents if clause_head(doc[i]) == head]
-        preceding = [(i, ids) for i, ids in (clause or agents) if i < c.start]
-        if preceding:
-            i, ids = preceding[-1]
-            return ids
-        following = [(i, ids) for i, ids in clause if i >= c.end]
-        return following[0][1] if following else []
+                return sorted({x for ids in near for x in ids})
+        for pool in (actors, agents):
+            clause = [(i, ids) for i, ids in pool if clause_head(doc[i]) == head]
+            preceding = [(i, ids) for i, ids in (clause or pool) if i < c.start]
+            if preceding:
+                return list(preceding[-1][1])
+            following = [(i, ids) for i, ids in clause if i >= c.end]
+            if following:
+                return list(following[0][1])
+        return []
+
+    def _is_partner(self, doc: Doc, i: int) -> bool:
+        token = doc[i]
+        for _ in range(3):
+            if token.dep_ == "pobj":
+                return token.head.lower_ in self.rules["partner_prepositions"]
+            if token.dep_ not in ("compound", "poss", "amod", "conj") or token.head.i == token.i:
+                return False
+            token = token.head
+        return False
 
     def _topics(self, doc: Doc, c: _Candidate, sent: Span, measure_span: Span | None) -> list[str]:
         """The technology or industry nearest to the figure or to its measure phrase."""
