@@ -113,6 +113,8 @@ class KGEntityRuler:
         self.ner_types: dict[str, str] = rules["ner_label_types"]
         self.company_re = re.compile(rules["company_name_pattern"])
         self.organization_re = re.compile(rules["organization_name_pattern"])
+        self.survey_re = re.compile(rules["survey_name_pattern"])
+        self.person_titles = set(rules["person_titles"])
         self.not_entities = {normalize_form(t) for t in rules["not_entities"]}
         self.capitals: dict[str, str] = rules["capital_metonyms"]["capitals"]
         self.unknown_organization_default: str = rules.get("unknown_organization_default", "Organization")
@@ -141,6 +143,15 @@ class KGEntityRuler:
             return False
         body = [t for t in ner_ent if t.lower_ not in ("the", "of", "and", "&", "for") and not t.is_punct]
         return all(t.text[:1].isupper() or t.like_num for t in body)
+
+    def _person_like(self, span: Span) -> bool:
+        """A title or role just before the name ("President Yoon"), or the name says something."""
+        doc = span.doc
+        before = {t.lower_ for t in doc[max(0, span.start - 3) : span.start]}
+        if before & self.person_titles:
+            return True
+        root = span.root
+        return root.dep_ == "nsubj" and root.head.lemma_ in ("say", "tell", "announce", "add", "note", "write")
 
     def set_annotations(self, doc: Doc, ner_ents: list[Span] | None = None) -> None:
         ruled = list(doc.ents)
@@ -193,7 +204,12 @@ class KGEntityRuler:
             or not any(t.text[:1].isupper() or not t.text[:1].isalpha() for t in span if t.is_alpha)
         ):
             return None
-        if entity_type == "Organization" and not self.organization_re.search(text) and (
+        if entity_type == "Person" and not self._person_like(span):
+            previous = doc[span.start - 1].lower_ if span.start > 0 else ""
+            entity_type = "Place" if previous in ("in", "at", "near", "of") else "Organization"
+        if self.survey_re.search(text) and entity_type in ("Organization", "Event", "Product"):
+            entity_type = "Survey"  # "the Japan–Korea Joint Opinion Poll"
+        elif entity_type == "Organization" and not self.organization_re.search(text) and (
             self.company_re.search(text) or self.unknown_organization_default == "Company"
         ):
             entity_type = "Company"
@@ -291,7 +307,20 @@ def principal_pair(doc: Doc) -> tuple[str, str] | None:
     """The two countries a document is about: the two most mentioned, if clearly ahead of a third."""
     counts = Counter(ent.id_ for ent in doc.ents if ent.label_ == "Country")
     ranked = counts.most_common()
-    if len(ranked) < 2 or (len(ranked) > 2 and ranked[1][1] <= ranked[2][1]):
+    if len(ranked) < 2:
+        return None
+    if len(ranked) > 2 and ranked[1][1] <= ranked[2][1]:
+        # a tie: the first two countries coordinated in the text ("Japan and South Korea agreed")
+        countries = [e for e in doc.ents if e.label_ == "Country"]
+
+        def joined(x: Span, y: Span) -> bool:
+            return doc[x.end : y.start].text.strip().lower() in ("and", "&", ",", ", and")
+
+        for k in range(len(countries) - 1):
+            a, b = countries[k], countries[k + 1]
+            in_longer_list = (k > 0 and joined(countries[k - 1], a)) or (k + 2 < len(countries) and joined(b, countries[k + 2]))
+            if a.id_ != b.id_ and joined(a, b) and not in_longer_list and min(counts[a.id_], counts[b.id_]) >= ranked[2][1]:
+                return tuple(sorted((a.id_, b.id_)))  # type: ignore[return-value]
         return None
     first, second = sorted((ranked[0][0], ranked[1][0]))
     return (first, second)

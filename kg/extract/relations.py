@@ -169,6 +169,8 @@ class RelationExtractor:
             return before[-1:]
         if mode == "after_trigger":
             after = [m for m in candidates if m.start >= trigger.end]
+            if rule.get("subject_single"):  # "South Korean President Yoon and Japanese Prime Minister Kishida"
+                return after[:1] if after and after[0].start - trigger.end <= 1 else []
             return self._conjuncts(doc, after[0], mentions, types) if after else []
         if rule.get("passive"):
             after = [m for m in candidates if m.start >= trigger.end]
@@ -214,6 +216,10 @@ class RelationExtractor:
         """The last mention before a trigger and those coordinated with it ("Japan and South Korea")."""
         group = [before[-1]]
         for other in reversed(before[:-1]):
+            # syntactic coordination across titles: "President Yoon and Japanese Prime Minister Kishida"
+            if any(t.dep_ == "conj" and other.start <= t.head.i < other.end for t in doc[group[0].start : group[0].end]):
+                group.insert(0, other)
+                continue
             # "the Ministry of Economy, Trade and Industry (METI) and the Korean Ministry ... (MOTIE)"
             between = doc[other.end : group[0].start].text.lower()
             between = " ".join(between.replace("(", " ").replace(")", " ").split())
@@ -233,6 +239,10 @@ class RelationExtractor:
             return candidates[:1]
         if rule.get("object_head_only"):  # "hold export control talks": the talks are held, not the controls
             candidates = [m for m in candidates if doc[m.start : m.end].root.dep_ not in ("compound", "amod", "nmod")]
+        if rule.get("object_adjacent_before"):  # "South Korean President Yoon"
+            return [m for m in candidates if 0 <= trigger.start - m.end <= 1][-1:]
+        if rule.get("object_adjacent_after"):  # "Samsung-backed Rainbow Robotics"
+            return [m for m in candidates if 0 <= m.start - trigger.end <= 1][:1]
         if rule.get("passive") or rule.get("subject") == "after_trigger":
             before = [m for m in candidates if m.end <= trigger.start]
             if rule.get("swap"):
@@ -243,6 +253,14 @@ class RelationExtractor:
         after = [m for m in candidates if m.start >= trigger.end and not (trigger.start <= m.start < trigger.end)]
         if preps:
             attached = [m for m in after if self._governed_by_prep(doc, m, preps, sent)]
+            head = clause_head(trigger.root)
+            # same clause first ("invest ... in a HBM line, while Samsung ... in Japan")
+            attached.sort(key=lambda m: (mention_clause(doc, m.start, m.end) != head, m.start))
+            # the preposition's own object before its possessor: "with China's HKC" -> HKC
+            if len(attached) > 1 and doc[attached[0].start : attached[0].end].root.dep_ == "poss":
+                owner = doc[attached[0].start : attached[0].end].root.head.i
+                if attached[1].start <= owner < attached[1].end:
+                    attached = attached[1:]
             if attached:
                 return self._conjuncts(doc, attached[0], mentions, types)
             if rule.get("object_requires_prep"):
@@ -311,7 +329,11 @@ class RelationExtractor:
             token = token.head
         doc = trigger.doc
         window = doc[max(trigger.sent.start, trigger.start - 4) : trigger.start]
-        return any(t.lemma_.lower() in words or t.lower_ in words for t in window)
+        if any(t.lemma_.lower() in words or t.lower_ in words for t in window):
+            return True
+        # "curbs on exports of ... had been fully lifted"
+        ahead = doc[trigger.end : min(trigger.sent.end, trigger.end + 16)]
+        return any(t.lemma_.lower() in words and t.pos_ == "VERB" and any(c.dep_ == "auxpass" for c in t.children) for t in ahead)
 
     def _pair_context(self, doc: Doc, sent: Span) -> bool:
         return any(t.lower_ in self.pair_cues for t in sent) or any(sent.start <= s < sent.end for s, _, _ in doc._.groups)
@@ -334,6 +356,11 @@ class RelationExtractor:
             subjects = self._subjects(doc, rule, trigger, mentions, subject_types)
             objects = self._objects(doc, rule, trigger, mentions, subjects)
             confidence = float(rule["confidence"])
+            if not subjects and rule.get("subject_anaphora"):  # "The results were published by ..."
+                earlier = [e for e in doc.ents if e.end <= sent.start and e.label_ in subject_types]
+                if earlier:
+                    subjects = [_Mention(earlier[-1].start, earlier[-1].end, (earlier[-1].id_,), earlier[-1].label_)]
+                    objects = self._objects(doc, rule, trigger, mentions, subjects)
             subject_ids = self._ids(subjects)
             if not subject_ids and rule.get("pair_fallback") and pair and self._pair_context(doc, sent):
                 subject_ids = list(pair)
