@@ -150,10 +150,10 @@ def doc_to_facts(doc: Doc, article: Article, gazetteer: Gazetteer | None = None)
         for f in getattr(doc._, "figures", [])
     ]
     relations = [replace(r, article_id=article.id, sentence_start=r.sentence_start + shift) for r in getattr(doc._, "relations", [])]
-    for fact_ids in [r.subject_id for r in relations] + [r.object_id for r in relations]:
-        if fact_ids not in entities and fact_ids in gazetteer:
-            entry = gazetteer[fact_ids]
-            entities[fact_ids] = Entity(entry.id, entry.type, entry.label, entry.wikidata, True)
+    for entity_id in [r.subject_id for r in relations] + [r.object_id for r in relations]:
+        if entity_id not in entities and entity_id in gazetteer:  # e.g. a country named by "both nations" only
+            entry = gazetteer[entity_id]
+            entities[entity_id] = Entity(entry.id, entry.type, entry.label, entry.wikidata, True)
     return DocumentFacts(
         article=article,
         sentences=tuple(sorted(sentences)),

@@ -392,7 +392,6 @@ class FigureExtractor:
         # dependency route from the figure's head upwards
         unit_token = doc[c.end - 1] if c.end - 1 > c.number else doc[c.number]
         token = unit_token
-        previous = token
         for _ in range(4):
             head = token.head
             if head.i == token.i:
@@ -411,8 +410,7 @@ class FigureExtractor:
                 return "change", -1 if lemma in self.negative else 1
             if lemma in ("up", "down") and token.dep_ in ("npadvmod",):
                 return "change", -1 if lemma == "down" else 1
-            previous, token = token, head
-        del previous
+            token = head
         before = doc[c.start - 1] if c.start > 0 else None
         if before is not None and before.lower_ in ("up", "down"):
             return "change", -1 if before.lower_ == "down" else 1

@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..facts import Relation
 from .entities import principal_pair
-from .figures import clause_head as _clause_head
+from .figures import clause_head
 from .figures import sentence_period
 from .segmentation import sentence_start_char
 
@@ -52,18 +52,12 @@ def trigger_pattern(trigger: str, attr: str = "LEMMA") -> list[dict[str, Any]]:
     return pattern
 
 
-def clause_head(token: Token) -> Token:
-    return _clause_head(token)
-
-
 def mention_clause(doc: Doc, start: int, end: int) -> Token:
     """The clause of a mention: climb out of the mention's own tokens first ("fluorinated polyimide")."""
     token = doc[start:end].root
     while start <= token.i < end and token.head.i != token.i:
         token = token.head
-    if start <= token.i < end:
-        return _clause_head(token)
-    return _clause_head(token)
+    return clause_head(token)
 
 
 @dataclass(frozen=True)
@@ -99,7 +93,6 @@ class RelationExtractor:
     def match(self, doc: Doc) -> list[tuple[int, Span]]:
         """(rule index, trigger span) for every trigger; for verb rules, the verb."""
         found = [(int(doc.vocab.strings[m]), doc[s:e]) for m, s, e in self.matcher(doc)]
-        entity_ids = {ent.start: ent.id_ for ent in doc.ents}
         for index, rule in enumerate(self.rules):
             if "verbs" not in rule:
                 continue
@@ -109,7 +102,6 @@ class RelationExtractor:
                 verb = clause_head(ent.root)
                 if verb.lemma_.lower() in rule["verbs"]:
                     found.append((index, doc[verb.i : verb.i + 1]))
-        del entity_ids
         # the longest trigger per rule and start wins
         best: dict[tuple[int, int], Span] = {}
         for index, span in found:
@@ -338,7 +330,7 @@ class RelationExtractor:
     def _pair_context(self, doc: Doc, sent: Span) -> bool:
         return any(t.lower_ in self.pair_cues for t in sent) or any(sent.start <= s < sent.end for s, _, _ in doc._.groups)
 
-    def _reciprocal(self, doc: Doc, trigger: Span, sent: Span) -> bool:
+    def _reciprocal(self, sent: Span) -> bool:
         words = [t.lower_ for t in sent]
         return any(words[i : i + len(r)] == r for r in self.reciprocal for i in range(len(words)))
 
@@ -373,7 +365,7 @@ class RelationExtractor:
                 predicate = rule["negated_predicate"]
             object_ids = self._ids(objects)
             pairs: list[tuple[str, str]] = []
-            if self._reciprocal(doc, trigger, sent) and len(subject_ids) >= 2 and not rule.get("symmetric"):
+            if self._reciprocal(sent) and len(subject_ids) >= 2 and not rule.get("symmetric"):
                 pairs = [(a, b) for a in subject_ids for b in subject_ids if a != b]
             elif rule.get("symmetric"):
                 if object_ids:
