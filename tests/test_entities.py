@@ -110,3 +110,20 @@ def test_north_korea_is_not_south_korea(nlp):
     found, _ = ents(nlp, "Materials were exported to North Korea and the Korean Peninsula.")
     assert ("North Korea", "Country", "north-korea") in found
     assert all(f[2] != "south-korea" for f in found)
+
+
+def test_names_ending_in_a_type_word_are_entities(nlp):
+    found, _ = ents(nlp, "The annual Japan–Korea Joint Opinion Poll was released on Monday.")
+    assert ("Japan–Korea Joint Opinion Poll", "Survey", "japan-korea-joint-opinion-poll") in found
+
+
+def test_person_needs_a_title_or_speech(nlp):
+    found, doc = ents(nlp, "Samsung and SK Hynix switched to supplies from domestic producers such as Soulbrain.")
+    assert all(label != "Person" for _, label, _ in found)
+    found, _ = ents(nlp, "President Yoon Suk Yeol visited Tokyo.")
+    assert ("Yoon Suk Yeol", "Person", "yoon-suk-yeol") in found
+
+
+def test_acronym_is_not_a_place(nlp):
+    found, _ = ents(nlp, "Japan Display agreed to form a partnership with China's HKC.")
+    assert [label for text, label, _ in found if text == "HKC"] in (["Company"], ["Organization"])

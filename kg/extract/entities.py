@@ -26,7 +26,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
-from ..gazetteer import Gazetteer, default_gazetteer, normalize_form
+from ..gazetteer import ENTITY_TYPES, Gazetteer, default_gazetteer, normalize_form
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"]
@@ -49,6 +49,7 @@ def slugify(text: str) -> str:
     >>> slugify("  ") == slugify("")
     True
     """
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)  # "Japan–Korea" -> "japan-korea"
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
     if slug:
@@ -115,6 +116,7 @@ class KGEntityRuler:
         self.organization_re = re.compile(rules["organization_name_pattern"])
         self.survey_re = re.compile(rules["survey_name_pattern"])
         self.person_titles = set(rules["person_titles"])
+        self.name_suffixes: dict[str, str] = rules["name_suffix_types"]["suffixes"]
         self.not_entities = {normalize_form(t) for t in rules["not_entities"]}
         self.capitals: dict[str, str] = rules["capital_metonyms"]["capitals"]
         self.unknown_organization_default: str = rules.get("unknown_organization_default", "Organization")
@@ -144,6 +146,34 @@ class KGEntityRuler:
         body = [t for t in ner_ent if t.lower_ not in ("the", "of", "and", "&", "for") and not t.is_punct]
         return all(t.text[:1].isupper() or t.like_num for t in body)
 
+    def _suffix_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Add capitalised names ending in a type word ("Joint Opinion Poll"), replacing what they cover."""
+        for token in doc:
+            entity_type = self.name_suffixes.get(token.text)
+            if entity_type is None:
+                continue
+            start = token.i
+            while start > 0 and start > token.sent.start:
+                prev = doc[start - 1]
+                if prev.text[:1].isupper() and prev.is_alpha or (prev.text in DASHES and start - 2 >= token.sent.start and doc[start - 2].text[:1].isupper()):
+                    start -= 1
+                else:
+                    break
+            if token.i - start < 1:
+                continue
+            span = doc[start : token.i + 1]
+            if any(e.start == span.start and e.end == span.end for e in ents):
+                continue
+            if any(e.start < span.start < e.end or e.start < span.end < e.end for e in ents):
+                continue  # crosses an existing name: leave it
+            entry = self.gazetteer.lookup(span.text)
+            ents = [e for e in ents if not (span.start <= e.start and e.end <= span.end)]
+            if entry is not None:
+                ents.append(Span(doc, span.start, span.end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or ""))
+            else:
+                ents.append(Span(doc, span.start, span.end, label=entity_type, span_id=slugify(span.text)))
+        return ents
+
     def _person_like(self, span: Span) -> bool:
         """A title or role just before the name ("President Yoon"), or the name says something."""
         doc = span.doc
@@ -162,12 +192,15 @@ class KGEntityRuler:
                 restored.append(ner_ent)
                 ruled = [span for span in ruled if span not in inner]
         ents = []
-        for ent in sorted(ruled + restored, key=lambda span: span.start):
+        for ent in sorted(self._suffix_names(doc, ruled + restored), key=lambda span: span.start):
             if ent.id_ and ent.id_ in self.gazetteer:
                 entry = self.gazetteer[ent.id_]
                 if len(ent) == 1 and ent[0].is_lower and _used_as_verb(ent[0]):
                     continue  # a lowercase name used as a verb ("lawmakers resist the plan"), not the thing
                 ents.append(Span(doc, ent.start, ent.end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or ""))
+                continue
+            if ent.label_ in ENTITY_TYPES:  # already typed: a name found by its suffix ("... Opinion Poll")
+                ents.append(ent)
                 continue
             span = self._clean(ent)
             if span is not None:
@@ -192,6 +225,8 @@ class KGEntityRuler:
         entity_type = self.ner_types.get(ent.label_)
         if entity_type is None:
             return None
+        if entity_type in ("Place", "Region") and text.isupper() and text.isalpha() and 2 <= len(text) <= 6:
+            entity_type = "Organization"  # "HKC": an acronym, not a place
         capital_of = self.capitals.get(text)
         if capital_of in self.gazetteer and _agentive(span):
             entry = self.gazetteer[capital_of]

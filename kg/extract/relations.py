@@ -183,11 +183,21 @@ class RelationExtractor:
         before = [m for m in candidates if m.end <= trigger.start and mention_clause(doc, m.start, m.end) == head]
         if before:
             return self._coordinated_before(doc, before, mentions, types)
-        # 3. the subject of the governing verb (or of the verb it depends on)
+        # 4. the subject of the governing verb (or of the verb it depends on); a pronoun subject
+        #    ("Rapidus ... said it would cooperate") defers to the verb above
         verb = head
-        for _ in range(3):
+        for _ in range(4):
             subject_tokens = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
-            if subject_tokens:
+            if verb.dep_ == "relcl" and any(c.lower_ in ("which", "who", "that") for c in subject_tokens):
+                # "Rapidus, which is jointly developing ...": the relative pronoun stands for the noun
+                antecedent = [m for m in candidates if m.start <= verb.head.i < m.end]
+                if antecedent:
+                    return antecedent
+            if subject_tokens and not all(c.pos_ == "PRON" for c in subject_tokens):
+                heads = {c.i for c in subject_tokens} | {x.i for c in subject_tokens for x in c.conjuncts}
+                found = [m for m in candidates if any(m.start <= i < m.end for i in heads) and m.start < trigger.start]
+                if found:
+                    return found
                 span = set()
                 for c in subject_tokens:
                     span |= {t.i for t in c.subtree}
@@ -198,7 +208,7 @@ class RelationExtractor:
             if verb.head.i == verb.i:
                 break
             verb = clause_head(verb.head) if verb.head.pos_ not in ("VERB", "AUX") else verb.head
-        # 4. the nearest agent before the trigger in the sentence, with its conjuncts
+        # 5. the nearest agent before the trigger in the sentence, with its conjuncts
         before = [m for m in candidates if m.end <= trigger.start and trigger.start - m.end <= 12]
         if before:
             return self._coordinated_before(doc, before, mentions, types)
@@ -209,9 +219,11 @@ class RelationExtractor:
         group = [before[-1]]
         for other in reversed(before[:-1]):
             # syntactic coordination across titles: "President Yoon and Japanese Prime Minister Kishida"
-            if any(t.dep_ == "conj" and other.start <= t.head.i < other.end for t in doc[group[0].start : group[0].end]):
+            if any(t.dep_ == "conj" and other.start <= t.head.i < other.end for m in group for t in doc[m.start : m.end]):
                 group.insert(0, other)
                 continue
+            if any(doc[other.start : other.end].root.i in {t.i for t in doc[m.start : m.end].root.subtree} for m in group):
+                continue  # a modifier inside a member's own phrase ("Japanese" in "Japanese Prime Minister Kishida")
             # "the Ministry of Economy, Trade and Industry (METI) and the Korean Ministry ... (MOTIE)"
             between = doc[other.end : group[0].start].text.lower()
             between = " ".join(between.replace("(", " ").replace(")", " ").split())
