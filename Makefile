@@ -1,28 +1,21 @@
 # Two commands do everything: `make run` builds the graph, `make test` runs every test.
-# Each creates or refreshes .venv from requirements.lock when needed.
+# Both create or refresh .venv from requirements.lock when needed (see bootstrap.py, which
+# does the same without make: `python3 bootstrap.py run|test`).
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
 
 .PHONY: run test venv clean lock
 
-run: $(STAMP)
-	$(BIN)/kg build corpus/ --out out/
+run:
+	$(PYTHON) bootstrap.py run
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test:
+	$(PYTHON) bootstrap.py test
 
-venv: $(STAMP)
-
-$(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+venv:
+	$(PYTHON) -c "import bootstrap; bootstrap.ensure_venv()"
 
 lock:
 	uv pip compile requirements.in --generate-hashes --python-version 3.11 -o requirements.lock
 
 clean:
-	rm -rf $(VENV) out
+	rm -rf .venv out
