@@ -144,7 +144,8 @@ def test_heldout_passages_floor(nlp):
     """Six passages annotated from the guidelines alone, by a writer who never saw the rules.
 
     Scores on them at the time they were added were entities 0.79, figures 0.95, relations 0.46
-    (F1); after generalising the rules, 0.86, 0.95 and 0.73. The floor keeps them from regressing.
+    (F1); after generalising the rules and adding gazetteer entries, 0.89, 0.95 and 0.75. The floor
+    keeps them from regressing.
     """
     _, total = evaluate(pair_gold_with_documents(DATA / "heldout_gold", [DATA / "heldout"]), nlp=nlp)
-    assert total["entities"].f1 >= 0.85 and total["figures"].f1 >= 0.95 and total["relations"].f1 >= 0.72
+    assert total["entities"].f1 >= 0.87 and total["figures"].f1 >= 0.95 and total["relations"].f1 >= 0.73
