@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -29,6 +30,11 @@ class BuildResult:
     seconds: float = 0.0
     files: list[Path] = field(default_factory=list)
 
+    @cached_property
+    def graph(self):
+        """All triples of the dataset as one plain graph (what graph.ttl holds)."""
+        return union(self.dataset)
+
     @property
     def counts(self) -> dict[str, int]:
         docs = self.documents
@@ -39,7 +45,7 @@ class BuildResult:
             "mentions": sum(len(d.mentions) for d in docs),
             "figures": sum(len(d.figures) for d in docs),
             "relations": sum(len(d.relations) for d in docs),
-            "triples": len(union(self.dataset)),
+            "triples": len(self.graph),
         }
 
 
@@ -93,13 +99,13 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> l
     out_dir = Path(out_dir)
     description = f"kg knowledge graph of {len(result.documents)} documents"
     outputs: dict[str, bytes] = {
-        "graph.ttl": serialize(union(result.dataset), "ttl", description=description),
+        "graph.ttl": serialize(result.graph, "ttl", description=description),
         "graph.trig": serialize(result.dataset, "trig", description=description + ", one named graph per document"),
     }
     if html:
         from .viz import render_html
 
-        outputs["graph.html"] = render_html(union(result.dataset)).encode("utf-8")
+        outputs["graph.html"] = render_html(result.graph).encode("utf-8")
     if out_dir.exists() and not out_dir.is_dir():
         raise KGError(f"{out_dir}: exists and is not a directory; choose another --out")
     written = []

@@ -105,33 +105,42 @@ def resolve_period(text: str, year: int | None) -> str | None:
     return None
 
 
+def period_candidates(doc: Doc, sent: Span, year: int | None) -> list[tuple[Span, str]]:
+    """Every date of a sentence that can be a reference period, with its ISO period.
+
+    Dates the recogniser found (``doc.spans["kg_dates"]``) and bare years after "in"/"during"/"for"
+    that it missed; not dates after "since", "until", "through" or "by" ("the highest since 2017").
+    """
+    dates = [span for span in doc.spans.get("kg_dates", []) if sent.start <= span.start < sent.end]
+    found = []
+    for span in dates:
+        before = {t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]}
+        period = resolve_period(span.text, year)
+        if period is not None and not before & {"since", "until", "through", "by"}:
+            found.append((span, period))
+    for token in sent:
+        if (_YEAR.match(token.text) and token.i > sent.start and doc[token.i - 1].lower_ in ("in", "during", "for")
+                and not any(s.start <= token.i < s.end for s in dates)):
+            found.append((doc[token.i : token.i + 1], token.text))
+    return found
+
+
+def _distance(a: Span, b: Span) -> int:
+    return a.start - b.end if a.start >= b.end else b.start - a.end
+
+
 def sentence_period(doc: Doc, sent: Span, anchor: Span, year: int | None, *, max_distance: int = 8) -> str | None:
-    """The date nearest to a span in its sentence, as an ISO period; dates after "since" are skipped.
+    """The date nearest to a span in its sentence, as an ISO period.
 
     Used for relations: "removed South Korea from the white list in July 2019" -> "2019-07".
+    Dates in the anchor's clause count as near however far they are.
     """
     options = []
-    for span in doc.spans.get("kg_dates", []):
-        if not (sent.start <= span.start < sent.end):
-            continue
-        before = {t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]}
-        if before & {"since", "until", "through", "by"}:
-            continue
-        period = resolve_period(span.text, year)
-        if period is None:
-            continue
-        distance = span.start - anchor.end if span.start >= anchor.end else anchor.start - span.end
+    for span, period in period_candidates(doc, sent, year):
+        distance = _distance(span, anchor)
         if clause_head(span.root) == clause_head(anchor.root):
-            distance = min(distance, max_distance)  # same clause: "removed ... from the white list in July 2019"
+            distance = min(distance, max_distance)
         options.append((distance, period))
-    for token in sent:
-        if _YEAR.match(token.text) and token.i > sent.start and doc[token.i - 1].lower_ in ("in", "during") and not any(
-            s.start <= token.i < s.end for s in doc.spans.get("kg_dates", [])
-        ):
-            distance = token.i - anchor.end if token.i >= anchor.end else anchor.start - token.i
-            if clause_head(token) == clause_head(anchor.root):
-                distance = min(distance, max_distance)
-            options.append((distance, token.text))
     options = [o for o in options if o[0] <= max_distance]
     return min(options)[1] if options else None
 
@@ -585,30 +594,17 @@ class FigureExtractor:
         return [best[1]] if best else []
 
     def _period(self, doc: Doc, c: _Candidate, head: Token, sent: Span, year: int | None) -> str | None:
+        figure = doc[c.start : c.end]
         options = []
-        for span in doc.spans.get("kg_dates", []):
-            if not (sent.start <= span.start < sent.end):
-                continue
-            if any(t.lower_ in self.time_units for t in span) and not re.search(r"\b(year|month)'?s?\b.*|last|this|next|\d{4}", span.text.lower()):
-                continue
-            period = resolve_period(span.text, year)
-            if period is None:
-                continue
+        for span, period in period_candidates(doc, sent, year):
             if span.start >= c.start and span.end <= c.end:
                 continue
             if self._reserved.get(span.start, c.start) != c.start:
-                continue
-            distance = span.start - c.end if span.start >= c.end else c.start - span.end
-            if re.match(r"(?i)since\b", doc[max(span.start - 1, 0)].text) or doc[max(span.start - 1, 0)].lower_ in ("since", "until", "through"):
-                continue  # "the highest since 2017" is a qualifier, not the period
-            same_clause = clause_head(doc[span.start]) == head
-            options.append((0 if same_clause else 1, distance, period))
-        for token in sent:  # bare years the NER missed ("in 2025")
-            if _YEAR.match(token.text) and token.i > 0 and doc[token.i - 1].lower_ in ("in", "during", "for") and not any(
-                s.start <= token.i < s.end for s in doc.spans.get("kg_dates", [])
-            ):
-                distance = token.i - c.end if token.i >= c.end else c.start - token.i
-                options.append((0 if clause_head(token) == head else 1, distance, token.text))
+                continue  # "last year's 16%": that date belongs to another figure
+            if any(t.lower_ in self.time_units for t in span) and not re.search(r"\b(year|month)'?s?\b.*|last|this|next|\d{4}", span.text.lower()):
+                continue  # a duration ("three years"), not a date
+            same_clause = clause_head(span.root) == head
+            options.append((0 if same_clause else 1, _distance(span, figure), period))
         if not options:
             return self._present(doc, sent)
         options.sort()
