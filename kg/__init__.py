@@ -12,7 +12,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from .build import build_graph  # noqa: E402
-from .errors import KGError  # noqa: E402
+from .errors import KGError, QueryError  # noqa: E402
 from .query import load, query  # noqa: E402
 
-__all__ = ["KGError", "__version__", "build_graph", "load", "query"]
+__all__ = ["KGError", "QueryError", "__version__", "build_graph", "load", "query"]

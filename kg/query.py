@@ -30,7 +30,9 @@ import pyoxigraph as ox
 from .errors import GraphError, QueryError
 from .namespace import ENTITY
 from .namespace import PREFIXES as KG_PREFIXES
-from .store import MAX_BYTES, MAX_JSON_DEPTH, _json_depth, resolve_graph_path
+from .safety import QueryInfo, inspect_query
+from .store import FORMATS as FILE_FORMATS
+from .store import read_checked, resolve_graph_path, syntax_message
 
 #: Prefixes every query may use without declaring them: kg's own plus common vocabularies.
 PREFIXES: dict[str, str] = {
@@ -62,19 +64,6 @@ GRAPH_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "xml": ox.RdfFormat.RDF_XML,
 }
-FILE_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
-UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
 _CANONICAL_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -329,32 +318,19 @@ class KGStore:
 
     def for_query(self, sparql: str, *, dataset: bool = False) -> ox.Store:
         """The store a query needs: ``full`` if it (or the protocol request) names graphs."""
-        if self.graph_names and (dataset or _keywords(_strip_lexical(sparql), ("GRAPH", "FROM"))):
+        if self.graph_names and (dataset or inspect_query(sparql, PREFIXES).uses_graphs):
             return self.full
         return self.merged
 
 
 def load_store(path: Path | str | None = None) -> KGStore:
     """Parse a graph file (default out/) into Oxigraph, defensively; named graphs are kept."""
-    path = resolve_graph_path(path)
-    fmt = FILE_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise GraphError(f"{path}: unknown graph format {path.suffix!r}; use one of {', '.join(sorted(FILE_FORMATS))}")
-    if path.stat().st_size > MAX_BYTES:
-        raise GraphError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; load it into an Oxigraph server directly")
-    if fmt in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
-        # Entity expansion and deep nesting crash or stall parsers: check before parsing.
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        if fmt == ox.RdfFormat.RDF_XML and re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
-            raise GraphError(f"{path}: RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion)")
-        if fmt == ox.RdfFormat.JSON_LD and _json_depth(text) > MAX_JSON_DEPTH:
-            raise GraphError(f"{path}: JSON nested deeper than {MAX_JSON_DEPTH} levels is refused")
+    path, text, fmt = read_checked(path)
     store = ox.Store()
     try:
-        store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+        store.load(text, format=fmt, base_iri=path.resolve().as_uri())
     except (SyntaxError, ValueError, OSError) as err:
-        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise GraphError(f"{path}: not valid {fmt.name} ({message[:300]})") from None
+        raise GraphError(syntax_message(path, fmt, err)) from None
     return KGStore(store)
 
 
@@ -392,87 +368,6 @@ def as_store(source: Any) -> KGStore | ox.Store:
 # --------------------------------------------------------------------------- safety
 
 
-@dataclass
-class QueryInfo:
-    """What a query asks of the engine beyond the loaded graph."""
-
-    update_keywords: set[str] = field(default_factory=set)
-    services: list[str] = field(default_factory=list)
-    datasets: list[str] = field(default_factory=list)  # FROM and FROM NAMED IRIs
-
-
-def _strip_lexical(sparql: str) -> str:
-    """The query with comments, strings, IRIs and variables blanked, so only keywords and names remain."""
-    pattern = re.compile(
-        r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-        r"|#[^\n]*|<[^<>\"{}|^`\\\s]*>|[?$]\w+|@[A-Za-z-]+"
-    )
-    return pattern.sub(" ", sparql)
-
-
-def _keywords(stripped: str, keywords: Iterable[str]) -> set[str]:
-    # A keyword is a word not preceded by ':' (the local part of ex:Service is no keyword). A word
-    # followed by ':' still counts: Oxigraph reads "SERVICE:x" as SERVICE plus the name :x.
-    found = set()
-    for keyword in keywords:
-        if re.search(rf"(?<![\w:.-]){keyword}(?![\w.-])", stripped, re.IGNORECASE):
-            found.add(keyword)
-    return found
-
-
-@lru_cache(maxsize=256)
-def inspect_query(sparql: str) -> QueryInfo:
-    """Find update keywords, SERVICE calls and FROM / FROM NAMED clauses.
-
-    A lexical scan finds the keywords conservatively (it may refuse a prefix named ``service:``);
-    when it finds SERVICE or FROM, rdflib's SPARQL parser names the IRIs involved.
-    """
-    info = QueryInfo()
-    words = _keywords(_strip_lexical(sparql), UPDATE_KEYWORDS | {"SERVICE", "FROM"})
-    info.update_keywords = words & UPDATE_KEYWORDS
-    if "SERVICE" in words:
-        info.services.append("(a SERVICE clause)")
-    if "FROM" in words:
-        info.datasets.append("(a FROM clause)")
-    if not (info.services or info.datasets):
-        return info
-    try:
-        from rdflib.plugins.sparql.parser import parseQuery
-        from rdflib.plugins.sparql.parserutils import CompValue
-
-        tree = parseQuery(sparql)
-    except Exception:  # rdflib cannot parse everything Oxigraph can: the lexical finding stands
-        return info
-    # CompValue.get returns the key itself for a missing key: read the plain dict instead.
-    declared = {str(dict.get(d, "prefix") or ""): str(dict.get(d, "iri")) for d in tree[0] if getattr(d, "name", "") == "PrefixDecl"}
-
-    def name_of(term: Any) -> str:
-        if isinstance(term, CompValue) and term.name == "pname":
-            prefix = str(dict.get(term, "prefix") or "")
-            return declared.get(prefix, PREFIXES.get(prefix, prefix + ":")) + str(dict.get(term, "localname") or "")
-        return str(term)
-
-    services, datasets = [], []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                services.append(name_of(dict.get(node, "term")))
-            if node.name == "DatasetClause":
-                datasets.append(name_of(dict.get(node, "default", dict.get(node, "named"))))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, (list, tuple)):
-            for value in node:
-                walk(value)
-
-    walk(list(tree))
-    # Keep the lexical finding when the parser saw nothing: the engines may read the text differently.
-    info.services = services or info.services
-    info.datasets = datasets or info.datasets
-    return info
-
-
 def _graph_names(store: KGStore | ox.Store | None) -> set[str]:
     if isinstance(store, KGStore):
         return store.graph_names
@@ -481,7 +376,7 @@ def _graph_names(store: KGStore | ox.Store | None) -> set[str]:
 
 def check_query(sparql: str, store: KGStore | ox.Store | None = None, *, allow_service: bool = False) -> QueryInfo:
     """Refuse updates, SERVICE (unless allowed) and FROM clauses naming anything but a graph of the store."""
-    info = inspect_query(sparql)
+    info = inspect_query(sparql, PREFIXES)
     if info.update_keywords:
         keywords = ", ".join(sorted(info.update_keywords))
         raise QueryRefused(f"SPARQL Update ({keywords}) is refused: the graph is read-only; send a SELECT, ASK, CONSTRUCT or DESCRIBE query")

@@ -1,7 +1,9 @@
 """Load graph files defensively: Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML.
 
-Graph files may come from elsewhere, so parsing is bounded: a size limit, no DOCTYPE in RDF/XML
-(entity expansion), a nesting limit for JSON-LD. Errors name the file and what to do.
+Graph files may come from elsewhere, so parsing is bounded and closed: a size limit, no DOCTYPE in
+RDF/XML (entity expansion), a nesting limit for JSON-LD, no remote or file ``@context`` (nothing is
+ever fetched or read but the named file), and one parser, Oxigraph's, for every command, so that an
+invalid IRI is refused the same way everywhere, with its line. Errors name the file and what to do.
 """
 
 from __future__ import annotations
@@ -10,28 +12,42 @@ import json
 import re
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import GraphError
 from .namespace import bind_prefixes
 
-#: file extension -> rdflib parser name
-PARSERS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".trig": "trig",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".xml": "xml",
-    ".owl": "xml",
+#: file extension -> pyoxigraph format (every loader parses with Oxigraph, so all refuse the same input)
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
 }
-QUAD_FORMATS = {"trig", "nquads", "json-ld"}
+#: rdflib parser names accepted as ``fmt`` -> pyoxigraph format
+PARSER_NAMES = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+PARSERS = {suffix: fmt.name for suffix, fmt in FORMATS.items()}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 MAX_BYTES = 512 * 1024 * 1024
 MAX_JSON_DEPTH = 64
 DEFAULT_GRAPH_FILES = ("graph.trig", "graph.ttl")
+# Characters RFC 3987 never allows in an IRI; JSON-LD processors drop such a node silently.
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def resolve_graph_path(path: Path | str | None = None) -> Path:
@@ -69,36 +85,136 @@ def _json_depth(text: str) -> int:
     return deepest
 
 
-def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dataset:
-    """Parse a graph file into a Dataset (triples files land in the default graph)."""
-    path = resolve_graph_path(path)
-    parser = fmt or PARSERS.get(path.suffix.lower())
-    if parser is None:
-        raise GraphError(f"{path}: unknown graph format {path.suffix!r}; use one of {', '.join(sorted(PARSERS))}")
-    if path.stat().st_size > MAX_BYTES:
-        raise GraphError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; load it into Oxigraph directly")
+def _line_of(text: str, value: str) -> int | None:
+    for needle in (json.dumps(value, ensure_ascii=False), json.dumps(value)):
+        at = text.find(needle)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return None
+
+
+def check_jsonld(text: str, path: Path) -> None:
+    """Refuse JSON-LD that would make a parser fetch or read anything, or drop a node silently.
+
+    Contexts must be inline: a string ``@context`` (a URL, a relative or ``file:`` reference) and
+    ``@import`` are refused, since loading them reads the network or the disk. ``@id`` and
+    ``@type`` values and property names that are not valid IRIs are refused with their line.
+    """
+    if _json_depth(text) > MAX_JSON_DEPTH:
+        raise GraphError(f"{path}: JSON nested deeper than {MAX_JSON_DEPTH} levels is refused")
     try:
-        data = path.read_bytes().decode("utf-8")
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise GraphError(f"{path}: invalid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
+
+    def where(value: str) -> str:
+        line = _line_of(text, value)
+        return f"{path}:{line}" if line else str(path)
+
+    def check_context(context: object) -> None:
+        for item in context if isinstance(context, list) else [context]:
+            if isinstance(item, str):
+                raise GraphError(
+                    f"{where(item)}: remote or file @context {item!r} is refused: kg never fetches or reads "
+                    "contexts; put the context inline in the file"
+                )
+            if isinstance(item, dict) and "@import" in item:
+                raise GraphError(f"{where(str(item['@import']))}: @import in a @context is refused; put the context inline")
+
+    def check_iri(value: object, what: str) -> None:
+        if isinstance(value, str) and not value.startswith("_:") and _BAD_IRI.search(value):
+            raise GraphError(f"{where(value)}: invalid IRI {value[:80]!r} as {what} (spaces and <>\"{{}}|^`\\ are not allowed); fix or percent-encode it")
+
+    def walk(node: object, in_context: bool = False) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, in_context)
+        elif isinstance(node, dict):
+            if "@context" in node:
+                check_context(node["@context"])
+            for key, value in node.items():
+                if key == "@context":
+                    continue  # term definitions are not data; their IRIs are checked where they are used
+                if not in_context and not key.startswith("@") and (":" in key or "/" in key):
+                    check_iri(key, "a property")
+                if key == "@id" and not in_context:
+                    check_iri(value, "@id")
+                elif key == "@type" and not in_context:
+                    for item in value if isinstance(value, list) else [value]:
+                        check_iri(item, "@type")
+                walk(value, in_context)
+
+    walk(data)
+
+
+def read_checked(path: Path | str | None = None, fmt: str | None = None) -> tuple[Path, str, ox.RdfFormat]:
+    """Resolve a graph file, check it before any parser sees it, and return (path, text, format)."""
+    path = resolve_graph_path(path)
+    oxfmt = PARSER_NAMES.get(fmt) if fmt else FORMATS.get(path.suffix.lower())
+    if oxfmt is None:
+        raise GraphError(f"{path}: unknown graph format {fmt or path.suffix!r}; use one of {', '.join(sorted(FORMATS))}")
+    if path.stat().st_size > MAX_BYTES:
+        raise GraphError(f"{path}: larger than {MAX_BYTES // 2**20} MiB; load it into an Oxigraph server directly")
+    try:
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as err:
         raise GraphError(f"{path}: not valid UTF-8 at byte {err.start}; RDF files must be UTF-8") from None
-    if parser == "xml" and re.search(r"<!DOCTYPE|<!ENTITY", data, re.IGNORECASE):
+    if oxfmt == ox.RdfFormat.RDF_XML and re.search(r"<!DOCTYPE|<!ENTITY", text, re.IGNORECASE):
         raise GraphError(f"{path}: RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion)")
-    if parser == "json-ld":
-        if _json_depth(data) > MAX_JSON_DEPTH:
-            raise GraphError(f"{path}: JSON nested deeper than {MAX_JSON_DEPTH} levels is refused")
-        try:
-            json.loads(data)
-        except json.JSONDecodeError as err:
-            raise GraphError(f"{path}: invalid JSON at line {err.lineno} column {err.colno}: {err.msg}") from None
+    if oxfmt == ox.RdfFormat.JSON_LD:
+        check_jsonld(text, path)
+    return path, text, oxfmt
+
+
+def syntax_message(path: Path, oxfmt: ox.RdfFormat, err: Exception) -> str:
+    """One line naming the file, the format and where the parser stopped."""
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    message = re.sub(r"\s*\((?:[^()]*, )?line \d+\)$", "", message)  # Python's own "(file, line N)" suffix
+    return f"{path}: not valid {oxfmt.name} ({message[:300]})"
+
+
+def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # rdflib keeps plain literals apart from xsd:string ones
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise GraphError(f"RDF 1.2 triple terms are not supported here: {term}")
+
+
+def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dataset:
+    """Parse a graph file into a Dataset (triples files land in the default graph).
+
+    Oxigraph parses (it fetches nothing and refuses invalid IRIs with their line); the quads are
+    then handed to rdflib, with the file's prefixes and kg's bound.
+    """
+    path, text, oxfmt = read_checked(path, fmt)
     dataset = bind_prefixes(Dataset(default_union=True))
     try:
-        if parser in QUAD_FORMATS:
-            dataset.parse(data=data, format=parser, publicID=path.resolve().as_uri())
-        else:
-            dataset.default_graph.parse(data=data, format=parser, publicID=path.resolve().as_uri())
-    except Exception as err:  # rdflib raises many types for syntax errors
-        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise GraphError(f"{path}: not valid {parser} ({message[:300]})") from None
+        parser = ox.parse(text, format=oxfmt, base_iri=path.resolve().as_uri())
+        quads = list(parser)
+        prefixes = dict(getattr(parser, "prefixes", {}) or {})
+    except (SyntaxError, ValueError) as err:
+        raise GraphError(syntax_message(path, oxfmt, err)) from None
+    graphs: dict[object, Graph] = {}
+    batch = []
+    for quad in quads:
+        name = quad.graph_name
+        key = None if isinstance(name, ox.DefaultGraph) else _to_rdflib(name)
+        graph = graphs.get(key)
+        if graph is None:
+            graph = graphs[key] = dataset.default_graph if key is None else dataset.graph(key)
+        batch.append((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object), graph))
+    dataset.addN(batch)
+    known = {str(ns) for _, ns in dataset.namespaces()}
+    for prefix, iri in sorted(prefixes.items()):
+        if iri not in known and prefix:
+            dataset.bind(prefix, iri, override=False)
     return dataset
 
 

@@ -1,0 +1,145 @@
+"""What a SPARQL query asks of the engine beyond the loaded graph, decided on the parsed query.
+
+A query is parsed with rdflib's SPARQL grammar (after the codepoint escapes ``\\uXXXX`` that SPARQL
+expands before parsing) and its syntax tree is walked: every ``SERVICE`` pattern, wherever it sits
+(nested groups, ``OPTIONAL``, ``EXISTS``, sub-selects, ``SILENT``, a variable as endpoint), every
+``FROM`` / ``FROM NAMED`` clause and every ``GRAPH`` pattern is found there. Text that is not a query
+but parses as SPARQL Update is an update. Keywords are never looked for in the raw text alone.
+
+Two safety nets stand behind the parse, because Oxigraph, which runs the query, has a grammar of its
+own: a token scan (comments, strings, IRIs, variables and prefixed names removed) that must agree
+with the tree, and, for a query rdflib cannot parse, a refusal whenever the text mentions
+``service`` at all. Both can only refuse more, never less.
+
+>>> inspect_query("SELECT * { ?a ?b ?c .SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } }").services
+['http://127.0.0.1:9/x']
+>>> inspect_query('SELECT ?service { ?service rdfs:label "SERVICE" }').services
+[]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Mapping
+
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# Comments, strings, IRIs, variables, language tags and prefixed names (prefix and local part
+# together) are removed, so that what remains is keywords, punctuation and numbers.
+_NOT_KEYWORDS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|#[^\n]*|<[^<>\"{}|^`\\\s]*>|[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+|@[A-Za-z][A-Za-z0-9-]*"
+    r"|[\w.-]*:(?:[\w.%-]|\\.)*"
+)
+
+
+@dataclass
+class QueryInfo:
+    """What a query asks of the engine beyond the loaded graph."""
+
+    update_keywords: set[str] = field(default_factory=set)
+    services: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)  # FROM and FROM NAMED IRIs
+    uses_graphs: bool = False  # GRAPH patterns or FROM clauses: the query needs the named graphs
+    parsed: bool = True  # False when only the safety nets could read it
+
+
+def expand_escapes(sparql: str) -> str:
+    """The query with SPARQL's codepoint escapes (``\\u0053``, ``\\U00000053``) expanded, as engines read it."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match[1] or match[2], 16)
+        return chr(code) if code <= 0x10FFFF else match[0]
+
+    return _ESCAPE.sub(char, sparql)
+
+
+def keyword_tokens(sparql: str) -> set[str]:
+    """Upper-cased words left once comments, strings, IRIs, variables and prefixed names are removed."""
+    return {word.upper() for word in re.findall(r"[A-Za-z]+", _NOT_KEYWORDS.sub(" ", expand_escapes(sparql)))}
+
+
+def _walk(node: Any, found: dict[str, list[Any]]) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if node.name in ("ServiceGraphPattern", "DatasetClause", "GraphGraphPattern"):
+            found[node.name].append(node)
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _walk(value, found)
+    elif hasattr(node, "asList") and not isinstance(node, str):  # pyparsing ParseResults
+        for value in node:
+            _walk(value, found)
+
+
+def _name(term: Any, declared: Mapping[str, str], prefixes: Mapping[str, str]) -> str:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(term, CompValue) and term.name == "pname":
+        prefix = str(dict.get(term, "prefix") or "")
+        return declared.get(prefix, prefixes.get(prefix, prefix + ":")) + str(dict.get(term, "localname") or "")
+    return str(term)
+
+
+def _is_update(sparql: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(sparql)
+    except Exception:  # not an update either: Oxigraph will report the syntax error
+        return False
+    return True
+
+
+@lru_cache(maxsize=512)
+def _inspect(sparql: str, prefix_items: tuple[tuple[str, str], ...]) -> QueryInfo:
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    prefixes = dict(prefix_items)
+    info = QueryInfo()
+    tokens = keyword_tokens(sparql)
+    try:
+        tree = parseQuery(sparql)
+    except Exception:  # rdflib's grammar is not Oxigraph's: decide conservatively on the text
+        info.parsed = False
+        info.update_keywords = set(tokens & UPDATE_KEYWORDS) if _is_update(sparql) else set()
+        if "service" in expand_escapes(sparql).casefold():
+            info.services.append("(a SERVICE clause, in a query kg could not parse to check)")
+        if tokens & {"FROM", "GRAPH"}:
+            info.uses_graphs = True
+        if "FROM" in tokens:
+            info.datasets.append("(a FROM clause, in a query kg could not parse to check)")
+        return info
+    declared = {
+        str(dict.get(d, "prefix") or ""): str(dict.get(d, "iri"))
+        for d in tree[0]
+        if getattr(d, "name", "") == "PrefixDecl"
+    }
+    found: dict[str, list[Any]] = {"ServiceGraphPattern": [], "DatasetClause": [], "GraphGraphPattern": []}
+    _walk(list(tree), found)
+    info.services = [_name(dict.get(n, "term"), declared, prefixes) for n in found["ServiceGraphPattern"]]
+    info.datasets = [
+        _name(dict.get(n, "default", dict.get(n, "named")), declared, prefixes) for n in found["DatasetClause"]
+    ]
+    info.uses_graphs = bool(found["DatasetClause"] or found["GraphGraphPattern"])
+    # The safety net: a SERVICE keyword the token scan sees but the tree does not is refused all the same.
+    if "SERVICE" in tokens and not info.services:
+        info.services.append("(a SERVICE keyword the parser did not place)")
+    if "FROM" in tokens and not info.datasets:
+        info.datasets.append("(a FROM keyword the parser did not place)")
+    if "GRAPH" in tokens:
+        info.uses_graphs = True
+    return info
+
+
+def inspect_query(sparql: str, prefixes: Mapping[str, str] | None = None) -> QueryInfo:
+    """Find SERVICE calls, FROM / FROM NAMED clauses, GRAPH patterns and updates in a query.
+
+    ``prefixes`` (those the engine predeclares) name the IRIs of prefixed names in messages.
+    """
+    return _inspect(sparql, tuple(sorted((prefixes or {}).items())))
