@@ -4,7 +4,8 @@ Gold files (``tests/gold/<doc-id>.json``) hold ``entities``, ``figures``, option
 ``relations``. Matching:
 
 - an entity matches when its text (or one of its aliases) names the same thing as a predicted
-  entity (its label, a gazetteer alias or one of its mentions) and the types are equal;
+  entity (its label, a gazetteer alias or one of its mentions); among matches, the type accuracy
+  is the share whose predicted type equals the gold type;
 - a figure matches when the value (``value × scale``) is within 0.5%, the unit is the same and
   the figure's sentence contains the fragment (or the fragment covers the figure);
 - a relation matches when subject and object resolve to the same canonical entities and the
@@ -42,6 +43,15 @@ class Score:
     fn: int = 0
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
+    typed: int | None = None  # entities: matches whose predicted type is the gold type
+    wrong_types: list[str] = field(default_factory=list)
+
+    @property
+    def type_accuracy(self) -> float | None:
+        """Among matched entities, the share with the right type (None for other categories)."""
+        if self.typed is None:
+            return None
+        return self.typed / self.tp if self.tp else 1.0
 
     @property
     def precision(self) -> float:
@@ -60,15 +70,21 @@ class Score:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
+        if other.typed is not None:
+            self.typed = (self.typed or 0) + other.typed
 
     def as_dict(self, details: bool = True) -> dict[str, Any]:
         result: dict[str, Any] = {
             "precision": round(self.precision, 4), "recall": round(self.recall, 4), "f1": round(self.f1, 4),
             "tp": self.tp, "fp": self.fp, "fn": self.fn,
         }
+        if self.typed is not None:
+            result["type_accuracy"] = round(self.type_accuracy, 4)
         if details:
             result["misses"] = self.misses
             result["false_positives"] = self.false_positives
+            if self.typed is not None:
+                result["wrong_types"] = self.wrong_types
         return result
 
 
@@ -191,7 +207,7 @@ class _Resolver:
 
 
 def _score_entities(gold: dict, facts: DocumentFacts) -> Score:
-    score = Score()
+    score = Score(typed=0)
     gazetteer = default_gazetteer()
     forms: dict[str, set[str]] = {}
     types: dict[str, str] = {}
@@ -206,10 +222,15 @@ def _score_entities(gold: dict, facts: DocumentFacts) -> Score:
     matched_predicted: set[str] = set()
     for entity in gold.get("entities", []):
         names = {normalize_form(n) for n in [entity["text"], *entity.get("aliases", [])]}
-        hits = [i for i, f in forms.items() if types.get(i) == entity["type"] and names & f]
+        hits = [i for i, f in forms.items() if names & f]
         if hits:
             score.tp += 1
             matched_predicted.update(hits)
+            if any(types.get(i) == entity["type"] for i in hits):
+                score.typed += 1
+            else:
+                found = ", ".join(sorted({str(types.get(i)) for i in hits}))
+                score.wrong_types.append(f"{entity['text']}: {found}, gold {entity['type']}")
         else:
             score.fn += 1
             score.misses.append(f"{entity['text']} ({entity['type']})")
@@ -316,7 +337,7 @@ def evaluate(pairs: list[tuple[Path, Path]], *, nlp=None) -> tuple[list[Document
     articles = [read_article(Path(doc_path)) for _, doc_path in pairs]
     documents = extract_documents(articles, nlp=nlp)
     results = [score_document(gold, facts) for gold, facts in zip(golds, documents)]
-    total = {c: Score() for c in CATEGORIES}
+    total = {c: Score(typed=0) if c == "entities" else Score() for c in CATEGORIES}
     for result in results:
         for c in CATEGORIES:
             total[c].add(result.scores[c])
@@ -324,16 +345,28 @@ def evaluate(pairs: list[tuple[Path, Path]], *, nlp=None) -> tuple[list[Document
 
 
 def pair_gold_with_documents(gold_dir: Path, corpus_paths: list[Path]) -> list[tuple[Path, Path]]:
-    """Match ``<gold_dir>/<doc-id>.json`` to the corpus documents with that id."""
+    """Match ``<gold_dir>/<doc-id>.json`` to the corpus documents with that id.
+
+    With corpus directories, every gold file must have its document. With document files only,
+    each of them must have a gold file, and gold files for other documents are left aside (so a
+    subset of a corpus can be scored).
+    """
     from .corpus import find_documents, read_article
 
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise GoldError(f"{gold_dir}: not a directory of gold files")
     documents = {read_article(p).id: p for p in find_documents(corpus_paths)}
+    only_files = bool(corpus_paths) and all(Path(p).is_file() for p in corpus_paths)
+    golds = {p.stem: p for p in sorted(gold_dir.glob("*.json"))}
     pairs = []
-    for gold_path in sorted(gold_dir.glob("*.json")):
-        doc_id = gold_path.stem
+    if only_files:
+        for doc_id, path in sorted(documents.items()):
+            if doc_id not in golds:
+                raise GoldError(f"{path}: no gold file {gold_dir / (doc_id + '.json')} for document {doc_id!r}")
+            pairs.append((golds[doc_id], path))
+        return pairs
+    for doc_id, gold_path in golds.items():
         if doc_id not in documents:
             raise GoldError(f"{gold_path}: no corpus document has id {doc_id!r}; name gold files <doc-id>.json")
         pairs.append((gold_path, documents[doc_id]))

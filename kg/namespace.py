@@ -65,6 +65,10 @@ class JKT(DefinedNamespace):
     field: URIRef  # A field (industry or technology) in which a cooperation or investment takes place.
     figureKind: URIRef  # Level or change.
     hasMarketShareIn: URIRef  # The subject holds a (reported) share of the market for the object, a technology or industr
+    exports: URIRef  # The subject sells the object (a technology, material, product or industry's goods) abroad.
+    holdsPositionIn: URIRef  # The subject, a person, holds an office or post in the object, an organisation or a country
+    imports: URIRef  # The subject buys the object (a technology, material, product or industry's goods) from abroad.
+    importsFrom: URIRef  # The subject buys goods from the object; the goods are given with jkt:item on the assertion.
     holdsDialogueWith: URIRef  # The subject and the object hold talks, a dialogue or a summit.
     imposesExportControlsOn: URIRef  # The subject restricts exports to the object; the controlled items are given with jkt:item 
     inGazetteer: URIRef  # True if the entity comes from the curated gazetteer; false if it was found by the statisti
@@ -85,12 +89,14 @@ class JKT(DefinedNamespace):
     relatedTo: URIRef  # Top property of all typed relations extracted from text.
     removesFromWhiteList: URIRef  # The subject removes the object from its list of trusted trading partners (the trade white 
     restoresToWhiteList: URIRef  # The subject adds the object back to its trade white list.
+    role: URIRef  # The title of the office an assertion of jkt:holdsPositionIn is about, as written (e.g
     rule: URIRef  # The name of the extraction rule that produced the assertion or figure.
     suppliesTo: URIRef  # The subject supplies or exports goods (jkt:item on the assertion) to the object.
     surfaceText: URIRef  # The figure as written in the article, e.g
     technology: URIRef  # The technology or industry a figure is about, when one is named.
     tradesWith: URIRef  # The subject and the object trade goods or services with each other.
     trigger: URIRef  # The word or phrase of the sentence that signalled the relation (e.g
+    visits: URIRef  # The subject, a person or delegation, travels to the object, a country or place.
     withdrawsComplaintTo: URIRef  # The subject withdraws a complaint it had filed with the object.
 
 

@@ -186,6 +186,7 @@ class FigureExtractor:
         self.change_verbs = set(rules["change_verbs"])
         self.negative = set(rules["negative_changes"])
         self.people = set(rules["people_nouns"])
+        self.parties = {word.lower() for word in rules["party_nouns"]}
         self.qualifier_after = [re.compile(p, re.IGNORECASE) for p in rules["qualifier_after_patterns"]]
         self.measure_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for measure, phrases in rules["measures"].items():
@@ -300,6 +301,8 @@ class FigureExtractor:
                     return None
                 return _Candidate(start, j + 1, i, value, self.time_units[noun.lower_])
             if noun.pos_ in ("NOUN", "PROPN") and noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ in ("", "Country", "Industry", "Technology", "Product"):
+                if i > 0 and doc[i - 1].lower_ in self.rules["party_determiners"] and self._lemma_of(noun.text) in self.parties:
+                    return None  # "the two leaders", "the three countries": the parties, not a quantity
                 return _Candidate(start, j + 1, i, value, "count", counted=noun.text)
         return None
 
@@ -456,16 +459,25 @@ class FigureExtractor:
             measure = rules["measure_for_people_share"]
             population = of_phrase.text
             measure_span = of_phrase
+        own_of = self._own_of_phrase(doc, c) if c.unit not in ("count",) else None
+        if measure is None and own_of is not None:  # "51 percent of the NAND flash market"
+            inside = [(m, sp) for m, sp in measures if own_of.start <= sp.start and sp.end <= own_of.end]
+            if inside:
+                measure, measure_span = inside[-1]
         if measure is None:
             measure, measure_span = self._nearest_measure(doc, c, measures, head, sent)
+        if c.unit == "percent" and measure == rules.get("measure_for_market_size") and kind == "level":
+            measure = rules.get("measure_for_market_percent", measure)  # a percent of a market is a share of it
         if measure is None and kind == "change":
             measure = rules["measure_for_multiple" if c.unit == "multiple" else "measure_for_change_default"]
         subjects = self._subjects(doc, c, head, sent, of_phrase, measure_span)
-        technologies = self._topics(doc, c, sent, measure_span)
+        technologies = self._topics(doc, c, sent, measure_span, own_of)
         period = self._period(doc, c, head, sent, year)
         qualifier = self._qualifier(doc, c, sent)
         value = c.value * sign
         measure_text = measure_span.text if measure_span is not None else (c.counted if c.unit == "count" else None)
+        if measure is None and not measure_text:
+            measure_text = self._context_phrase(doc, c)
         return Figure(
             article_id="",
             start=span.start_char,
@@ -486,6 +498,37 @@ class FigureExtractor:
             confidence=0.9 if measure and c.unit not in ("count",) else 0.7,
             rule=f"figure-{c.unit if c.unit in ('percent', 'count', 'multiple') or c.unit in self.time_units.values() else 'money'}",
         )
+
+    @staticmethod
+    def _own_of_phrase(doc: Doc, c: _Candidate) -> Span | None:
+        """The figure's own "of" phrase: "51 percent of the NAND flash market" gives "the NAND flash market"."""
+        inside = set(range(c.start, c.end))
+        for token in doc[c.start : c.end]:
+            for child in token.children:
+                if child.lower_ == "of" and child.i not in inside:
+                    objects = [t for t in child.children if t.dep_ == "pobj"]
+                    if objects:
+                        sub = list(objects[0].subtree)
+                        return doc[sub[0].i : sub[-1].i + 1]
+        return None
+
+    def _context_phrase(self, doc: Doc, c: _Candidate) -> str:
+        """What an unrecognised figure measures, from syntax: its verb and its "of" phrase.
+
+        "purchased $22 billion of semiconductor equipment" gives "purchase semiconductor equipment";
+        a figure with neither gives the head word it depends on.
+        """
+        inside = set(range(c.start, c.end))
+        head = doc[c.number]
+        while head.head.i in inside and head.head is not head:
+            head = head.head
+        own = self._own_of_phrase(doc, c)
+        of_phrase = own.text if own is not None else ""
+        verb = next((t for t in head.ancestors if t.pos_ in ("VERB", "AUX")), None)
+        words = [w for w in ((verb.lemma_ if verb is not None else ""), of_phrase) if w]
+        if not words:
+            words = [head.head.text if head.head is not head else head.text]
+        return " ".join(words)[:200]
 
     @staticmethod
     def _lemma_of(word: str) -> str:
@@ -558,11 +601,23 @@ class FigureExtractor:
             clause = [(i, ids) for i, ids in pool if clause_head(doc[i]) == head]
             preceding = [(i, ids) for i, ids in (clause or pool) if i < c.start]
             if preceding:
-                return list(preceding[-1][1])
+                return self._with_conjuncts(doc, preceding[-1], pool)
             following = [(i, ids) for i, ids in clause if i >= c.end]
             if following:
                 return list(following[0][1])
         return []
+
+    @staticmethod
+    def _with_conjuncts(doc: Doc, chosen: tuple[int, list[str]], pool: list[tuple[int, list[str]]]) -> list[str]:
+        """The chosen agent and the agents coordinated with it ("Samsung Electronics and SK Hynix")."""
+        roots = {ent.start: ent.root for ent in doc.ents}
+        root = roots.get(chosen[0], doc[chosen[0]])
+        conjuncts = {t.i for t in root.conjuncts}
+        ids = list(chosen[1])
+        for i, other in pool:
+            if i != chosen[0] and roots.get(i, doc[i]).i in conjuncts:
+                ids += [x for x in other if x not in ids]
+        return sorted(ids) if len(ids) > len(chosen[1]) else ids
 
     def _is_partner(self, doc: Doc, i: int) -> bool:
         token = doc[i]
@@ -574,8 +629,12 @@ class FigureExtractor:
             token = token.head
         return False
 
-    def _topics(self, doc: Doc, c: _Candidate, sent: Span, measure_span: Span | None) -> list[str]:
-        """The technology or industry nearest to the figure or to its measure phrase."""
+    def _topics(self, doc: Doc, c: _Candidate, sent: Span, measure_span: Span | None, own_of: Span | None = None) -> list[str]:
+        """The technology or industry of the figure's own "of" phrase, else the nearest to the figure or its measure."""
+        if own_of is not None:
+            own = [ent.id_ for ent in doc.ents if ent.label_ in TOPIC_TYPES and own_of.start <= ent.start and ent.end <= own_of.end]
+            if own:
+                return [own[0]]
         anchors = [(c.start, c.end)]
         if measure_span is not None:
             anchors.append((measure_span.start, measure_span.end))
