@@ -42,7 +42,8 @@ def make_nlp() -> Language:
     _customize_tokenizer(nlp)
     nlp.add_pipe("kg_line_breaks", before="parser")
     nlp.add_pipe("kg_entity_ruler", after="ner")
-    nlp.add_pipe("kg_group_mentions", after="kg_entity_ruler")
+    nlp.add_pipe("kg_roles", after="kg_entity_ruler")
+    nlp.add_pipe("kg_group_mentions", after="kg_roles")
     nlp.add_pipe("kg_figures", after="kg_group_mentions")
     nlp.add_pipe("kg_relations", after="kg_figures")
     return nlp

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract.entities import person_id
 from kg.extract.relations import relation_rules, trigger_pattern
+from kg.gazetteer import default_gazetteer
 from kg.nlp import make_doc
+
+
+def canonical(name: str) -> str:
+    """The canonical id of a person: the gazetteer's, else the id kg mints for an unknown person."""
+    entry = default_gazetteer().lookup(name)
+    return entry.id if entry is not None else person_id(name)
+
+
+YOON, KISHIDA = canonical("Yoon Suk Yeol"), canonical("Fumio Kishida")
 
 PAIR = "Japan and South Korea are neighbours. Japan trades with South Korea. "
 
@@ -43,7 +54,7 @@ CASES = [
     ("Samsung-backed Rainbow Robotics will build cobots.", {("samsung-electronics", "investsIn", "rainbow-robotics")}),
     ("Sony buys OLED panels from LG Display.", {("lg-display", "suppliesTo", "sony")}),
     ("South Korean President Yoon Suk Yeol met Japanese Prime Minister Fumio Kishida.",
-     {("yoon-suk-yeol", "leads", "south-korea"), ("fumio-kishida", "leads", "japan")}),
+     {(YOON, "holdsPositionIn", "south-korea"), (KISHIDA, "holdsPositionIn", "japan")}),
     ("Rapidus, which is building a plant in Hokkaido, said it would cooperate with Samsung Electronics.",
      {("rapidus", "cooperatesWith", "samsung-electronics")}),
     ("Japan funds Rapidus, which is jointly developing advanced chips with IBM.",
@@ -143,5 +154,6 @@ def test_rules_on_a_hand_built_parse(blank_nlp):
 @pytest.mark.slow
 def test_head_of_government_takes_only_the_named_person(nlp):
     found, _ = triples(nlp, "South Korean President Yoon Suk Yeol and Japanese Prime Minister Fumio Kishida held a summit.")
-    assert ("fumio-kishida", "leads", "south-korea") not in found
-    assert ("fumio-kishida", "holdsDialogueWith", "yoon-suk-yeol") in found
+    assert (KISHIDA, "holdsPositionIn", "south-korea") not in found and (YOON, "holdsPositionIn", "japan") not in found
+    assert {(YOON, "holdsPositionIn", "south-korea"), (KISHIDA, "holdsPositionIn", "japan")} <= found
+    assert tuple(sorted((KISHIDA, YOON))) in {(s, o) for s, p, o in found if p == "holdsDialogueWith"}

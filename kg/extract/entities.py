@@ -30,6 +30,7 @@ from ..gazetteer import ENTITY_TYPES, Gazetteer, default_gazetteer, normalize_fo
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"]
+_INITIALS = re.compile(r"^[A-Z](\.[A-Z])+\.?$")  # "U.S.", "U.K."
 _DATE_LIKE = re.compile(
     r"(?i)^(the )?(\d{4}s?|\d{4}\s*[-\u2013/]\s*\d{2,4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?( \d{1,2},?)?( \d{4})?|q[1-4]( \d{4})?)$"
 )
@@ -56,6 +57,21 @@ def slugify(text: str) -> str:
         return slug[:80]
     # Non-Latin names: a stable hash of the normalised form, never the raw text.
     return "u-" + hashlib.sha1(normalize_form(text).encode("utf-8")).hexdigest()[:12]
+
+
+def person_id(name: str) -> str:
+    """A canonical id for a person the gazetteer does not know; romanisation variants of given names agree.
+
+    >>> person_id("Ahn Duk-geun") == person_id("Ahn Dukgeun") == "ahn-dukgeun"
+    True
+    >>> person_id("Lee Jae Myung") == person_id("Lee Jae-myung")
+    True
+    """
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    if len(words) < 2:
+        return slugify(name)
+    rest = slugify("".join(re.sub(r"[-\u2010\u2011]", "", w) for w in words[1:]))
+    return f"{slugify(words[0])}-{rest}"
 
 
 def _token_pattern(token_text: str, case_sensitive: bool, variants: list[str] | None = None) -> dict[str, Any]:
@@ -117,6 +133,8 @@ class KGEntityRuler:
         self.survey_re = re.compile(rules["survey_name_pattern"])
         self.person_titles = set(rules["person_titles"])
         self.name_suffixes: dict[str, str] = rules["name_suffix_types"]["suffixes"]
+        self.name_joiners = set(rules["name_suffix_types"]["joiners"])
+        self.name_stops = {w.lower() for w in rules["name_suffix_types"]["stops"]}
         self.not_entities = {normalize_form(t) for t in rules["not_entities"]}
         self.capitals: dict[str, str] = rules["capital_metonyms"]["capitals"]
         self.unknown_organization_default: str = rules.get("unknown_organization_default", "Organization")
@@ -146,32 +164,65 @@ class KGEntityRuler:
         body = [t for t in ner_ent if t.lower_ not in ("the", "of", "and", "&", "for") and not t.is_punct]
         return all(t.text[:1].isupper() or t.like_num for t in body)
 
+    def _name_start(self, doc: Doc, end: int) -> int:
+        """Walk back from a name's last word over capitalised words and the words names are made of.
+
+        "the first-ever Japan-Republic of Korea-United States Commerce and Industry Ministerial
+        Meeting" gives "Japan-Republic ... Meeting"; "ASEAN-related Foreign Ministers' Meetings" is
+        one name; a lowercase joiner ("of", "and", ",") counts only between capitalised words.
+        """
+        sent_start = doc[end].sent.start
+        start = k = end
+        while k > sent_start:
+            prev = doc[k - 1]
+            joined = not prev.whitespace_ and k - 2 >= sent_start and not doc[k - 2].whitespace_
+            if (prev.is_alpha and (prev.text[:1].isupper() or prev.is_upper) or _INITIALS.match(prev.text)) and prev.lower_ not in self.name_stops:
+                start = k = k - 1
+            elif prev.text in DASHES and joined:
+                k -= 1
+            elif (prev.is_alpha and prev.is_lower and k == start and k - 3 >= sent_start and doc[k - 2].text in DASHES
+                  and not doc[k - 2].whitespace_ and not doc[k - 3].whitespace_ and doc[k - 3].text[:1].isupper()):
+                start = k = k - 3  # "ASEAN-related Foreign Ministers' Meetings"
+            elif prev.text in ("'", "\u2019") and k - 2 >= sent_start and doc[k - 2].text.endswith("s") and doc[k - 2].text[:1].isupper():
+                k -= 1  # "Foreign Ministers' Meetings"
+            elif (prev.lower_ in self.name_joiners or prev.text == ",") and k - 2 >= sent_start and doc[k - 2].text[:1].isupper() and doc[k - 2].is_alpha:
+                k -= 1
+            else:
+                break
+        return start
+
+    def head_type(self, span: Span) -> str | None:
+        """The type a name's head word gives: its last word, or the word before its first "of".
+
+        "Readout of U.S.-EU-Japan-Republic of Korea Ministerial Meeting" is a Product (a readout),
+        "Public Notice of the Exportation ... of Strategic Items" an Initiative.
+        """
+        of = next((t.i for t in span if t.lower_ == "of"), None)
+        if of is not None and of > span.start and span.doc[of - 1].text in self.name_suffixes:
+            return self.name_suffixes[span.doc[of - 1].text]
+        return self.name_suffixes.get(span[-1].text)
+
     def _suffix_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """Add capitalised names ending in a type word ("Joint Opinion Poll"), replacing what they cover."""
         for token in doc:
             entity_type = self.name_suffixes.get(token.text)
             if entity_type is None:
                 continue
-            start = token.i
-            while start > 0 and start > token.sent.start:
-                prev = doc[start - 1]
-                if prev.text[:1].isupper() and prev.is_alpha or (prev.text in DASHES and start - 2 >= token.sent.start and doc[start - 2].text[:1].isupper()):
-                    start -= 1
-                else:
-                    break
+            start = self._name_start(doc, token.i)
             if token.i - start < 1:
                 continue
             span = doc[start : token.i + 1]
             if any(e.start == span.start and e.end == span.end for e in ents):
                 continue
-            if any(e.start < span.start < e.end or e.start < span.end < e.end for e in ents):
+            if any(e.start < span.start < e.end or (e.start < span.end < e.end) for e in ents):
                 continue  # crosses an existing name: leave it
             entry = self.gazetteer.lookup(span.text)
             ents = [e for e in ents if not (span.start <= e.start and e.end <= span.end)]
             if entry is not None:
                 ents.append(Span(doc, span.start, span.end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or ""))
             else:
-                ents.append(Span(doc, span.start, span.end, label=entity_type, span_id=slugify(span.text)))
+                label = self.head_type(span) or entity_type
+                ents.append(Span(doc, span.start, span.end, label=label, span_id=slugify(span.text)))
         return ents
 
     def _person_like(self, span: Span) -> bool:
@@ -242,6 +293,11 @@ class KGEntityRuler:
         if entity_type == "Person" and not self._person_like(span):
             previous = doc[span.start - 1].lower_ if span.start > 0 else ""
             entity_type = "Place" if previous in ("in", "at", "near", "of") else "Organization"
+        if entity_type == "Person":
+            return Span(doc, start, end, label="Person", span_id=person_id(text))
+        head_type = self.head_type(span)
+        if head_type and entity_type in ("Organization", "Company", "Place", "Person", "Product", "Region", "Event", "Initiative"):
+            return Span(doc, start, end, label=head_type, span_id=slugify(text))  # "... Ministerial Meeting" is an event
         if self.survey_re.search(text) and entity_type in ("Organization", "Event", "Product"):
             entity_type = "Survey"  # "the Japan–Korea Joint Opinion Poll"
         elif entity_type == "Organization" and not self.organization_re.search(text) and (

@@ -410,13 +410,28 @@ class RelationExtractor:
                         rule=rule["name"],
                     )
                 )
+        relations |= self._positions(doc)
         doc._.relations = sorted(self._merge(relations))
+
+    def _positions(self, doc: Doc) -> set[Relation]:
+        """``holdsPositionIn`` from the roles of ``kg_roles``: the title is the trigger."""
+        found = set()
+        for holder, title, employer, start in getattr(doc._, "roles", []):
+            if not employer or employer == holder:
+                continue
+            sent = doc[start].sent
+            found.add(Relation(
+                article_id="", sentence_start=sentence_start_char(sent), subject_id=holder,
+                predicate="holdsPositionIn", object_id=employer, confidence=0.8, trigger=title,
+                period=None, rule="holds-position",
+            ))
+        return found
 
     @staticmethod
     def _merge(relations: set[Relation]) -> list[Relation]:
         """One relation per sentence and (subject, predicate, object): the most confident, items merged."""
         merged: dict[tuple, Relation] = {}
-        for relation in sorted(relations, key=lambda r: -r.confidence):
+        for relation in sorted(relations, key=lambda r: (-r.confidence, r)):  # ties: a fixed order, any process
             key = (relation.sentence_start, relation.subject_id, relation.predicate, relation.object_id)
             if key in merged:
                 kept = merged[key]

@@ -1,0 +1,324 @@
+"""``kg_roles``: people with their titles, and names that stand for each other in one document.
+
+Releases name officials by title: "Japanese Minister of Economy, Trade and Industry Saito Ken",
+"Ms. Gina Raimondo, Secretary of Commerce, the U.S.", "Director General for Hydrogen Economy Policy
+Park Chan-ki at the Ministry of Trade, Industry and Energy". The small model reads parts of such
+titles as organisations ("Economy, Trade and Industry") and glues titles to names ("Commerce Gina
+Raimondo"). This component, after ``kg_entity_ruler``:
+
+1. finds role phrases from a title lexicon (``patterns/roles.json``: titles, their modifiers,
+   portfolio words, honorifics);
+2. drops entities inside a role phrase (the portfolio is part of the title), and makes the name
+   next to it a Person: the entity just after the title or just before ", title";
+3. finds the employer: an organisation or country in the title's complement ("of Japan", "at the
+   Ministry of ..."), after it (", European Commission"), or before it ("Japanese", "the ROK's");
+   else the ministry the gazetteer knows by the portfolio ("Minister of Economy, Trade and
+   Industry" -> "Ministry of Economy, Trade and Industry");
+4. links short forms to the full name within the document: "Minister Saito" is Saito Ken, and an
+   acronym defined in brackets ("Ministry of Trade, Industry and Energy (MOTIE)") stands for the
+   name before it.
+
+Roles leave in ``doc._.roles`` as ``(holder_id, title, employer_id or "", sentence token start)``;
+``kg_relations`` turns them into ``holdsPositionIn`` relations.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..gazetteer import Gazetteer, default_gazetteer
+from .entities import person_id, slugify
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+_KEYS = {"description", "titles", "modifiers", "portfolio_words", "honorifics", "complement_words", "employer_types", "portfolio_prefixes"}
+
+
+@lru_cache(maxsize=1)
+def role_rules() -> dict[str, Any]:
+    """The role lexicon (``patterns/roles.json``), checked: an unknown key is an error."""
+    path = PATTERNS_DIR / "roles.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; expected {sorted(_KEYS)}")
+    return data
+
+
+@dataclass(frozen=True)
+class RolePhrase:
+    """A title in the text: tokens [start, end), its words, the portfolio and the complement entity."""
+
+    start: int
+    end: int
+    title: str
+    portfolio: str
+
+
+class RoleFinder:
+    """Titles, their holders and employers; short names and acronyms resolved per document."""
+
+    def __init__(self, nlp: Language, name: str, *, gazetteer: Gazetteer | None = None):
+        self.name = name
+        self.gazetteer = gazetteer or default_gazetteer()
+        rules = role_rules()
+        self.titles = sorted((tuple(t.lower().split()) for t in rules["titles"]), key=len, reverse=True)
+        self.modifiers = {m.lower() for m in rules["modifiers"]}
+        self.portfolio_words = {w.lower() for w in rules["portfolio_words"]}
+        self.honorifics = {h.lower() for h in rules["honorifics"]}
+        self.complement_words = {w.lower() for w in rules["complement_words"]}
+        self.employer_types = set(rules["employer_types"])
+        self.portfolio_prefixes = list(rules["portfolio_prefixes"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        phrases = self.find_phrases(doc)
+        self.set_annotations(doc, phrases)
+        return doc
+
+    # -- role phrases ---------------------------------------------------------------------
+
+    def _title_at(self, doc: Doc, i: int) -> int:
+        """The end of a title starting at token i (0 if none); titles are capitalised in names."""
+        if not doc[i].text[:1].isupper():
+            return 0
+        words = [t.lower_ for t in doc[i : i + 5]]
+        for title in self.titles:
+            if tuple(words[: len(title)]) == title:
+                return i + len(title)
+        return 0
+
+    def find_phrases(self, doc: Doc) -> list[RolePhrase]:
+        phrases: list[RolePhrase] = []
+        i = 0
+        while i < len(doc):
+            start = i
+            while i < len(doc) and doc[i].lower_ in self.modifiers and doc[i].text[:1].isupper():
+                i += 1
+            end = self._title_at(doc, i) if i < len(doc) else 0
+            if not end:
+                i = start + 1
+                continue
+            # "Deputy Prime Minister and Minister of Economy and Finance"
+            while end + 1 < len(doc) and doc[end].lower_ == "and" and self._title_at(doc, end + 1):
+                end = self._title_at(doc, end + 1)
+            portfolio_start = end
+            end = self._portfolio_end(doc, end)
+            portfolio = doc[portfolio_start:end].text if end > portfolio_start else ""
+            phrases.append(RolePhrase(start, end, doc[start:end].text, portfolio))
+            i = max(end, start + 1)
+        return phrases
+
+    def _portfolio_end(self, doc: Doc, i: int) -> int:
+        """After "of" / "for": portfolio words, commas and "and" ("of Economy, Trade and Industry")."""
+        if i >= len(doc) or doc[i].lower_ not in ("of", "for"):
+            return i
+        j = i + 1
+        last = i
+        while j < len(doc) and not doc[j].is_sent_start:
+            token = doc[j]
+            if token.lower_ in self.portfolio_words and token.text[:1].isupper():
+                last = j + 1
+            elif token.text in (",", "&") or token.lower_ == "and":
+                if j + 1 < len(doc) and doc[j + 1].lower_ in self.portfolio_words and doc[j + 1].text[:1].isupper():
+                    pass
+                else:
+                    break
+            else:
+                break
+            j += 1
+        return last if last > i else i
+
+    # -- annotation -----------------------------------------------------------------------
+
+    def set_annotations(self, doc: Doc, phrases: list[RolePhrase]) -> None:
+        ents = list(doc.ents)
+        roles: list[tuple[str, str, str, int]] = []
+        for phrase in phrases:
+            ents = self._clear_inside(doc, ents, phrase)
+            holder, ents = self._holder(doc, ents, phrase)
+            if holder is None:
+                continue
+            employer = self._employer(doc, ents, phrase, holder)
+            roles.append((holder.id_, phrase.title, employer, phrase.start))
+        ents = self._short_names(doc, ents)
+        ents = self._acronyms(doc, ents)
+        doc.ents = sorted(ents, key=lambda e: e.start)
+        ids = {e.id_: e.id_ for e in doc.ents}
+        doc._.roles = [(ids.get(h, h), t, e, s) for h, t, e, s in roles]
+
+    def _clear_inside(self, doc: Doc, ents: list[Span], phrase: RolePhrase) -> list[Span]:
+        """Entities inside a title go (the portfolio is no organisation); one reaching past it is cut to the rest."""
+        kept = []
+        for ent in ents:
+            if ent.end <= phrase.start or ent.start >= phrase.end:
+                kept.append(ent)
+            elif ent.start >= phrase.start and ent.end <= phrase.end:
+                continue
+            elif ent.label_ == "Country":
+                kept.append(ent)
+            else:  # cut to what lies outside the title: "European Commission [Executive Vice President] ..."
+                if ent.start < phrase.start:
+                    kept.append(self._part(doc, ent.start, phrase.start, ent.label_))
+                if ent.end > phrase.end:
+                    kept.append(self._part(doc, phrase.end, ent.end, ent.label_))
+        return [e for e in kept if e is not None]
+
+    def _part(self, doc: Doc, start: int, end: int, label: str) -> Span | None:
+        while start < end and (doc[start].is_punct or doc[start].lower_ in ("the", "'s", "\u2019s")):
+            start += 1
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "\u2019s")):
+            end -= 1
+        if start >= end:
+            return None
+        entry = self.gazetteer.lookup(doc[start:end].text)
+        if entry is not None:
+            return Span(doc, start, end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or "")
+        return Span(doc, start, end, label=label, span_id=slugify(doc[start:end].text))
+        return kept
+
+    def _name_span(self, doc: Doc, start: int, forward: bool) -> tuple[int, int] | None:
+        """Capitalised name tokens (2-4, hyphenated parts included) from start, forward or backward."""
+        def is_name(token) -> bool:
+            return (token.text[:1].isupper() and token.is_alpha and token.lower_ not in self.honorifics
+                    and token.lower_ not in self.portfolio_words and token.ent_type_ not in ("Country",))
+
+        if forward:
+            end = start
+            while end < len(doc) and end - start < 4:
+                token = doc[end]
+                if is_name(token) or (token.text in ("-", "\u2010") and end > start and end + 1 < len(doc) and doc[end + 1].is_alpha and not token.whitespace_):
+                    end += 1
+                elif end > start and doc[end - 1].text in ("-", "\u2010") and token.is_alpha:
+                    end += 1
+                else:
+                    break
+            return (start, end) if end - start >= 2 else None
+        end = start
+        begin = end
+        while begin > 0 and end - begin < 4 and is_name(doc[begin - 1]):
+            begin -= 1
+        return (begin, end) if end - begin >= 2 else None
+
+    def _holder(self, doc: Doc, ents: list[Span], phrase: RolePhrase) -> tuple[Span | None, list[Span]]:
+        """The person the title belongs to: right after it (past an honorific), or right before ", title"."""
+        after = phrase.end
+        while after < len(doc) and (doc[after].lower_ in self.honorifics or doc[after].text == "."):
+            after += 1
+        before_comma = phrase.start - 1 if phrase.start > 0 and doc[phrase.start - 1].text == "," else None
+        for start, forward in ((after, True), (before_comma, False)):
+            if start is None:
+                continue
+            touching = [e for e in ents if (e.start == start if forward else e.end == start)]
+            if touching and touching[0].label_ == "Person":
+                return touching[0], ents
+            if touching and touching[0].label_ in ("Country", "Region") or (touching and touching[0].id_ in self.gazetteer and self.gazetteer[touching[0].id_].type != "Person"):
+                continue
+            span = self._name_span(doc, start, forward)
+            if span is None:
+                continue
+            name = doc[span[0] : span[1]]
+            entry = self.gazetteer.lookup(name.text)
+            if entry is not None and entry.type != "Person":
+                continue
+            person = Span(doc, span[0], span[1], label="Person", span_id=entry.id if entry else person_id(name.text), kb_id=(entry.wikidata or "") if entry else "")
+            ents = [e for e in ents if e.end <= span[0] or e.start >= span[1]] + [person]
+            return person, ents
+        return None, ents
+
+    def _employer(self, doc: Doc, ents: list[Span], phrase: RolePhrase, holder: Span) -> str:
+        employers = [e for e in ents if e.label_ in self.employer_types and e is not holder]
+        sent = doc[phrase.start].sent
+        # 1. the title's complement, or "at" / "of" after the holder: "of Japan", "at the Ministry ..."
+        for anchor in (phrase.end, holder.end):
+            k = anchor
+            if k < len(doc) and doc[k].lower_ in self.complement_words:
+                k += 1
+                while k < len(doc) and doc[k].lower_ in ("the",):
+                    k += 1
+                found = [e for e in employers if e.start == k]
+                if found:
+                    return found[0].id_
+        # 2. ", Employer" just after the title or the holder: "Secretary of Commerce, the U.S."
+        for anchor in (phrase.end, holder.end):
+            if anchor < len(doc) and doc[anchor].text == ",":
+                k = anchor + 1
+                while k < len(doc) and doc[k].lower_ == "the":
+                    k += 1
+                found = [e for e in employers if e.start == k and e.end <= sent.end]
+                if found:
+                    return found[0].id_
+        # 3. just before the title: "Japanese Minister ...", "the ROK's Deputy ...", "European Commission Executive ..."
+        k = phrase.start
+        if k > 0 and doc[k - 1].lower_ in ("'s", "\u2019s"):
+            k -= 1
+        found = [e for e in employers if e.end == k]
+        if found:
+            return found[-1].id_
+        # 4. the ministry the gazetteer knows by the portfolio
+        if phrase.portfolio:
+            for prefix in self.portfolio_prefixes:
+                entry = self.gazetteer.lookup(prefix + phrase.portfolio)
+                if entry is not None and entry.type in self.employer_types:
+                    return entry.id
+        return ""
+
+    def _short_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """A one-word Person (or name after a title) that is part of a fuller Person name is that person."""
+        people = [e for e in ents if e.label_ == "Person" and len(e) >= 2]
+        parts: dict[str, set[str]] = {}
+        for person in people:
+            for token in person:
+                if token.is_alpha and len(token) > 1:
+                    parts.setdefault(token.lower_, set()).add(person.id_)
+        result = []
+        for ent in ents:
+            if len(ent) == 1 and ent.label_ in ("Person", "Company", "Organization", "Place") and ent.id_ not in self.gazetteer:
+                owners = parts.get(ent[0].lower_, set())
+                if len(owners) > 1:  # "Saito Ken" named twice beats a headline's "Saito Visits"
+                    counts = sorted(((sum(p.id_ == o for p in people), o) for o in owners), reverse=True)
+                    owners = {counts[0][1]} if counts[0][0] > counts[1][0] else set()
+                if len(owners) == 1:
+                    owner = next(p for p in people if p.id_ in owners)
+                    result.append(Span(doc, ent.start, ent.end, label="Person", span_id=owner.id_, kb_id=owner.kb_id_))
+                    continue
+            result.append(ent)
+        return result
+
+    def _acronyms(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """"Name (ACRONYM)": the acronym names the same entity everywhere in the document."""
+        defined: dict[str, Span] = {}
+        by_start = {e.start: e for e in ents}
+        for ent in ents:
+            k = ent.end
+            if k + 2 < len(doc) and doc[k].text == "(" and doc[k + 2].text == ")":
+                acronym = doc[k + 1]
+                if acronym.is_upper and acronym.is_alpha and 2 <= len(acronym) <= 8 and ent.label_ not in ("Person",):
+                    defined.setdefault(acronym.text, ent)
+        if not defined:
+            return ents
+        result = [e for e in ents if not (len(e) == 1 and e.text in defined and e.id_ != defined[e.text].id_)]
+        covered = {i for e in result for i in range(e.start, e.end)}
+        for token in doc:
+            target = defined.get(token.text)
+            if target is None or token.i in covered:
+                continue
+            if token.i in by_start and by_start[token.i].id_ == target.id_:
+                continue
+            result.append(Span(doc, token.i, token.i + 1, label=target.label_, span_id=target.id_, kb_id=target.kb_id_))
+            covered.add(token.i)
+        return result
+
+
+@Language.factory("kg_roles", default_config={}, requires=["doc.ents"], assigns=["doc.ents", "doc._.roles"])
+def make_roles(nlp: Language, name: str) -> RoleFinder:
+    return RoleFinder(nlp, name)
+
+
+if not Doc.has_extension("roles"):
+    Doc.set_extension("roles", default=[])
