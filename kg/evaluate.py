@@ -118,6 +118,17 @@ def normalize_unit(unit: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _inverses() -> dict[str, str]:
+    """Declared inverses (owl:inverseOf): a gold relation with one is compared in the other's direction."""
+    from rdflib import Graph
+    from rdflib.namespace import OWL
+
+    graph = Graph().parse(ONTOLOGY_PATH)
+    ns = "https://w3id.org/jk-tech/ontology#"
+    return {str(a)[len(ns):]: str(b)[len(ns):] for a, b in graph.subject_objects(OWL.inverseOf)}
+
+
+@lru_cache(maxsize=1)
 def _predicates() -> tuple[dict[str, str], frozenset[str]]:
     """Ontology property names and labels -> local names; and the symmetric ones."""
     from rdflib import Graph
@@ -294,7 +305,11 @@ def _score_relations(gold: dict, facts: DocumentFacts) -> Score:
     _, symmetric = _predicates()
     resolver = _Resolver(gold, facts)
 
+    inverses = _inverses()
+
     def key(subject: str, predicate: str, obj: str) -> tuple[str, str, str]:
+        if predicate in inverses:  # "A importsFrom B" is "B suppliesTo A"
+            subject, predicate, obj = obj, inverses[predicate], subject
         if predicate in symmetric:
             subject, obj = sorted((subject, obj))
         return subject, predicate, obj

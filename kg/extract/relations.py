@@ -80,6 +80,8 @@ class RelationExtractor:
         self.pair_cues = set(data["pair_cues"])
         self.reciprocal = [r.split() for r in data["reciprocal"]]
         self.pronouns = set(data["pronoun_objects"])
+        self.personal_pronouns = set(data["personal_pronouns"])
+        self.honorifics = set(data["honorifics"])
         self.matcher = Matcher(nlp.vocab, validate=True)
         for index, rule in enumerate(self.rules):
             for trigger in rule.get("triggers", []):
@@ -102,9 +104,12 @@ class RelationExtractor:
                 verb = clause_head(ent.root)
                 if verb.lemma_.lower() in rule["verbs"]:
                     found.append((index, doc[verb.i : verb.i + 1]))
-        # the longest trigger per rule and start wins
+        # the longest trigger per rule and start wins; a rule may ask for a verb ("exports" the noun is no act)
         best: dict[tuple[int, int], Span] = {}
         for index, span in found:
+            wanted = self.rules[index].get("trigger_pos")
+            if wanted and span.root.pos_ not in wanted:
+                continue
             key = (index, span.start)
             if key not in best or len(span) > len(best[key]):
                 best[key] = span
@@ -112,11 +117,18 @@ class RelationExtractor:
 
     # -- mentions -------------------------------------------------------------------------
 
+    @staticmethod
+    def _zone_tokens(doc: Doc) -> set[int]:
+        """Tokens of titles and of the employers named with them ("Minister for Foreign Affairs of Japan")."""
+        zones = doc.spans["kg_role_zones"] if "kg_role_zones" in doc.spans else []
+        return {i for span in zones for i in range(span.start, span.end)}
+
     def _mentions(self, doc: Doc, sent: Span) -> list[_Mention]:
+        zone = self._zone_tokens(doc)
         mentions = [
             _Mention(ent.start, ent.end, (ent.id_,), ent.label_)
             for ent in doc.ents
-            if sent.start <= ent.start < sent.end
+            if sent.start <= ent.start < sent.end and not (ent.start in zone and ent.end - 1 in zone)
         ]
         types = {ent.id_: ent.label_ for ent in doc.ents}
         mentions += [_Mention(s, e, ids, types.get(ids[0], "Country")) for s, e, ids in doc._.groups if sent.start <= s < sent.end]
@@ -141,8 +153,7 @@ class RelationExtractor:
             linked = any(t.dep_ == "conj" and (t.head.i in roots or t.head.i in heads) for t in tokens) or any(
                 t.i in {c.i for r in roots for c in doc[r].conjuncts} for t in tokens
             )
-            between = doc[group[-1].end : other.start].text.lower().replace("(", " ").replace(")", " ")
-            between = " ".join(between.split()).removesuffix(" the").removeprefix("the ").strip()
+            between = self._between(doc, group[-1].end, other.start)
             if linked or between in ("and", ",", ", and", "or", "&", ";", "and the", "the"):
                 group.append(other)
                 roots |= {t.i for t in tokens}
@@ -151,6 +162,16 @@ class RelationExtractor:
         return group
 
     # -- roles ----------------------------------------------------------------------------
+
+    def _between(self, doc: Doc, start: int, end: int) -> str:
+        """The words between two mentions, without titles, honorifics and brackets: what joins them."""
+        zone = self._zone_tokens(doc)
+        words = [t.lower_ for t in doc[start:end] if t.i not in zone and t.lower_ not in self.honorifics and t.text not in ("(", ")", "*")]
+        text = " ".join(words).replace(" ,", ",")
+        previous = None
+        while previous != text:  # ", , and": titles leave their commas behind
+            previous, text = text, text.replace(", ,", ",")
+        return text.removesuffix(" the").removeprefix("the ").strip()
 
     def _subjects(self, doc: Doc, rule: dict, trigger: Span, mentions: list[_Mention], types: set[str]) -> list[_Mention]:
         sent = trigger.sent
@@ -181,7 +202,7 @@ class RelationExtractor:
             return self._conjuncts(doc, named[0], mentions, types)
         # 3. the nearest agent before the trigger in the same clause, with its conjuncts
         before = [m for m in candidates if m.end <= trigger.start and mention_clause(doc, m.start, m.end) == head]
-        if before:
+        if before and mode != "syntax":
             return self._coordinated_before(doc, before, mentions, types)
         # 4. the subject of the governing verb (or of the verb it depends on); a pronoun subject
         #    ("Rapidus ... said it would cooperate") defers to the verb above
@@ -210,7 +231,7 @@ class RelationExtractor:
             verb = clause_head(verb.head) if verb.head.pos_ not in ("VERB", "AUX") else verb.head
         # 5. the nearest agent before the trigger in the sentence, with its conjuncts
         before = [m for m in candidates if m.end <= trigger.start and trigger.start - m.end <= 12]
-        if before:
+        if before and mode != "syntax":
             return self._coordinated_before(doc, before, mentions, types)
         return []
 
@@ -225,9 +246,7 @@ class RelationExtractor:
             if any(doc[other.start : other.end].root.i in {t.i for t in doc[m.start : m.end].root.subtree} for m in group):
                 continue  # a modifier inside a member's own phrase ("Japanese" in "Japanese Prime Minister Kishida")
             # "the Ministry of Economy, Trade and Industry (METI) and the Korean Ministry ... (MOTIE)"
-            between = doc[other.end : group[0].start].text.lower()
-            between = " ".join(between.replace("(", " ").replace(")", " ").split())
-            between = between.removesuffix(" the").removeprefix("the ").strip()
+            between = self._between(doc, other.end, group[0].start)
             if between in ("", "and", ",", ", and", "&", "the", "and the", ", and the"):
                 group.insert(0, other)
             else:
@@ -320,6 +339,18 @@ class RelationExtractor:
         prev = doc[mention.start - 1] if mention.start > sent.start else None
         return prev is not None and prev.lower_ in preps
 
+    def _personal_pronoun(self, doc: Doc, trigger: Span) -> list[_Mention]:
+        """"he attended the meeting": a he/she subject is the last person named before it."""
+        head = clause_head(trigger.root)
+        subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects or subjects[0].lower_ not in self.personal_pronouns:
+            return []
+        people = [e for e in doc.ents if e.label_ == "Person" and e.end <= subjects[0].i]
+        if not people:
+            return []
+        last = people[-1]
+        return [_Mention(last.start, last.end, (last.id_,), "Person")]
+
     def _negated(self, rule: dict, trigger: Span) -> bool:
         words = set(rule.get("negated_by", []))
         if not words:
@@ -365,6 +396,10 @@ class RelationExtractor:
                 if earlier:
                     subjects = [_Mention(earlier[-1].start, earlier[-1].end, (earlier[-1].id_,), earlier[-1].label_)]
                     objects = self._objects(doc, rule, trigger, mentions, subjects)
+            if not subjects and "Person" in subject_types:
+                subjects = self._personal_pronoun(doc, trigger)
+                if subjects:
+                    objects = self._objects(doc, rule, trigger, mentions, subjects)
             subject_ids = self._ids(subjects)
             if not subject_ids and rule.get("pair_fallback") and pair and self._pair_context(doc, sent):
                 subject_ids = list(pair)
@@ -387,7 +422,7 @@ class RelationExtractor:
                 pairs = [tuple(sorted(p)) for p in pairs]  # symmetric: one canonical direction
             else:
                 pairs = [(a, b) for a in subject_ids for b in object_ids if a != b]
-            if rule.get("swap"):  # "the survey, conducted by Nikkei": the survey is the subject
+            if rule.get("swap") or rule.get("swap_roles"):  # "the survey, conducted by Nikkei": the survey is the subject
                 pairs = [(b, a) for a, b in pairs]
             topics = []
             if rule.get("items") or rule.get("fields"):

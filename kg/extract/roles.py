@@ -37,7 +37,7 @@ from ..gazetteer import Gazetteer, default_gazetteer
 from .entities import person_id, slugify
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
-_KEYS = {"description", "titles", "modifiers", "portfolio_words", "honorifics", "complement_words", "employer_types", "portfolio_prefixes"}
+_KEYS = {"description", "titles", "modifiers", "portfolio_words", "honorifics", "complement_words", "employer_types", "portfolio_prefixes", "organisation_heads"}
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +75,7 @@ class RoleFinder:
         self.complement_words = {w.lower() for w in rules["complement_words"]}
         self.employer_types = set(rules["employer_types"])
         self.portfolio_prefixes = list(rules["portfolio_prefixes"])
+        self.org_heads = {w.lower() for w in rules["organisation_heads"]}
 
     def __call__(self, doc: Doc) -> Doc:
         phrases = self.find_phrases(doc)
@@ -104,6 +105,9 @@ class RoleFinder:
             if not end:
                 i = start + 1
                 continue
+            if end < len(doc) and doc[end].text in ("-", "\u2010", "\u2011") and not doc[end - 1].whitespace_:
+                i = end  # "Director General-Level Meeting": a modifier, not a title
+                continue
             # "Deputy Prime Minister and Minister of Economy and Finance"
             while end + 1 < len(doc) and doc[end].lower_ == "and" and self._title_at(doc, end + 1):
                 end = self._title_at(doc, end + 1)
@@ -132,6 +136,8 @@ class RoleFinder:
             else:
                 break
             j += 1
+        if last > i and last < len(doc) and doc[last].lower_ in self.org_heads:
+            return i  # "for Energy Efficiency and Renewable Energy Department": an organisation, the employer
         return last if last > i else i
 
     # -- annotation -----------------------------------------------------------------------
@@ -139,18 +145,23 @@ class RoleFinder:
     def set_annotations(self, doc: Doc, phrases: list[RolePhrase]) -> None:
         ents = list(doc.ents)
         roles: list[tuple[str, str, str, int]] = []
+        zones: list[Span] = []  # titles and the employers named with them: no actors of other relations
         for phrase in phrases:
             ents = self._clear_inside(doc, ents, phrase)
             holder, ents = self._holder(doc, ents, phrase)
             if holder is None:
                 continue
-            employer = self._employer(doc, ents, phrase, holder)
+            employer, named = self._employer(doc, ents, phrase, holder)
             roles.append((holder.id_, phrase.title, employer, phrase.start))
+            zones.append(doc[phrase.start : phrase.end])
+            if named is not None:
+                zones.append(named)
         ents = self._short_names(doc, ents)
         ents = self._acronyms(doc, ents)
         doc.ents = sorted(ents, key=lambda e: e.start)
         ids = {e.id_: e.id_ for e in doc.ents}
         doc._.roles = [(ids.get(h, h), t, e, s) for h, t, e, s in roles]
+        doc.spans["kg_role_zones"] = zones
 
     def _clear_inside(self, doc: Doc, ents: list[Span], phrase: RolePhrase) -> list[Span]:
         """Entities inside a title go (the portfolio is no organisation); one reaching past it is cut to the rest."""
@@ -231,42 +242,45 @@ class RoleFinder:
             return person, ents
         return None, ents
 
-    def _employer(self, doc: Doc, ents: list[Span], phrase: RolePhrase, holder: Span) -> str:
+    def _employer(self, doc: Doc, ents: list[Span], phrase: RolePhrase, holder: Span) -> tuple[str, Span | None]:
+        """The organisation or country the title is held in, and the entity naming it in the text."""
         employers = [e for e in ents if e.label_ in self.employer_types and e is not holder]
         sent = doc[phrase.start].sent
-        # 1. the title's complement, or "at" / "of" after the holder: "of Japan", "at the Ministry ..."
-        for anchor in (phrase.end, holder.end):
-            k = anchor
-            if k < len(doc) and doc[k].lower_ in self.complement_words:
+
+        def starting_at(k: int) -> Span | None:
+            while k < len(doc) and doc[k].lower_ == "the":
                 k += 1
-                while k < len(doc) and doc[k].lower_ in ("the",):
-                    k += 1
-                found = [e for e in employers if e.start == k]
-                if found:
-                    return found[0].id_
-        # 2. ", Employer" just after the title or the holder: "Secretary of Commerce, the U.S."
-        for anchor in (phrase.end, holder.end):
-            if anchor < len(doc) and doc[anchor].text == ",":
-                k = anchor + 1
-                while k < len(doc) and doc[k].lower_ == "the":
-                    k += 1
-                found = [e for e in employers if e.start == k and e.end <= sent.end]
-                if found:
-                    return found[0].id_
-        # 3. just before the title: "Japanese Minister ...", "the ROK's Deputy ...", "European Commission Executive ..."
+            found = [e for e in employers if e.start == k and e.end <= sent.end]
+            return found[0] if found else None
+
+        # 1. the title's complement ("of Japan", "for ... Department"), or "at" after the holder
+        if phrase.end < len(doc) and doc[phrase.end].lower_ in self.complement_words:
+            found = starting_at(phrase.end + 1)
+            if found is not None:
+                return found.id_, found
+        if holder.start >= phrase.end and holder.end < len(doc) and doc[holder.end].lower_ == "at":
+            found = starting_at(holder.end + 1)
+            if found is not None:
+                return found.id_, found
+        # 2. just before the title: "Japanese Minister ...", "the ROK's Deputy ...", "European Commission Executive ..."
         k = phrase.start
         if k > 0 and doc[k - 1].lower_ in ("'s", "\u2019s"):
             k -= 1
         found = [e for e in employers if e.end == k]
         if found:
-            return found[-1].id_
+            return found[-1].id_, found[-1]
+        # 3. ", Employer" just after the title: "Secretary of Commerce, the U.S."
+        if phrase.end < len(doc) and doc[phrase.end].text == ",":
+            found = starting_at(phrase.end + 1)
+            if found is not None:
+                return found.id_, found
         # 4. the ministry the gazetteer knows by the portfolio
         if phrase.portfolio:
             for prefix in self.portfolio_prefixes:
                 entry = self.gazetteer.lookup(prefix + phrase.portfolio)
                 if entry is not None and entry.type in self.employer_types:
-                    return entry.id
-        return ""
+                    return entry.id, None
+        return "", None
 
     def _short_names(self, doc: Doc, ents: list[Span]) -> list[Span]:
         """A one-word Person (or name after a title) that is part of a fuller Person name is that person."""
