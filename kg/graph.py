@@ -49,6 +49,8 @@ UNITS = {
     "week": UNIT.WK,
     "day": UNIT.DAY,
     "hour": UNIT.HR,
+    "minute": UNIT.MIN,
+    "rank": UNIT.NUM,
     "tonne": UNIT.TONNE,
     "multiple": UNIT.UNITLESS,
 }

@@ -28,6 +28,7 @@ AGENT_TYPES = {"Country", "Company", "Organization", "Person"}
 TOPIC_TYPES = {"Technology", "Industry", "Product"}
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
+_ORDINAL_DIGITS = re.compile(r"\d{1,3}(st|nd|rd|th)")
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
@@ -186,6 +187,7 @@ class FigureExtractor:
         self.change_verbs = set(rules["change_verbs"])
         self.negative = set(rules["negative_changes"])
         self.people = set(rules["people_nouns"])
+        self.ordinals: dict[str, int] = rules["ordinal_words"]
         self.parties = {word.lower() for word in rules["party_nouns"]}
         self.qualifier_after = [re.compile(p, re.IGNORECASE) for p in rules["qualifier_after_patterns"]]
         self.measure_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -252,6 +254,39 @@ class FigureExtractor:
             return Decimal(self.number_words[word]), i + 1
         return None
 
+    def _ordinal(self, doc: Doc, i: int) -> _Candidate | None:
+        """"the second meeting", "the first-ever summit", "the second in Japan" (rank); "the 60th anniversary" (years).
+
+        Only after a determiner; not "for the first time", "the first half" (a period) or dates.
+        """
+        token = doc[i]
+        word = token.lower_
+        value = self.ordinals.get(word)
+        if value is None and _ORDINAL_DIGITS.fullmatch(word):
+            value = int(word[:-2])
+        if value is None or i == 0 or doc[i - 1].lower_ not in self.rules["ordinal_determiners"]:
+            return None
+        end = i + 1
+        if end + 1 < len(doc) and doc[end].text in ("-", "\u2010") and doc[end + 1].lower_ in ("ever", "largest", "biggest", "highest", "most"):
+            end += 2  # "first-ever", "second-largest"
+        j = end
+        while j < len(doc) and j - end < 3 and (doc[j].pos_ in ("ADJ", "ADV") or doc[j].dep_ in ("amod", "compound")) and not doc[j].is_punct:
+            j += 1
+        noun = doc[j] if j < len(doc) else None
+        series = any(t.lower_ in self.rules["ordinal_series_words"] for t in doc[end:j])  # "the 10th consecutive year"
+        if noun is not None and (noun.lower_ in self.rules["ordinal_not_figures"] and not series or noun.lower_ in _MONTHS):
+            return None
+        k = j if noun is not None and noun.lower_ == "in" else j + 1
+        if k + 2 < len(doc) and doc[k].lower_ == "in" and (doc[k + 1].like_num or doc[k + 1].lower_ in self.number_words) and doc[k + 2].lower_ in self.time_units:
+            return None  # "the first (meeting) in seven years": the duration is the figure
+        if noun is not None and noun.lower_ in self.rules["anniversary_nouns"]:
+            return _Candidate(i, j + 1, i, Decimal(value), "year", counted=noun.text)
+        if noun is not None and noun.pos_ in ("NOUN", "PROPN"):
+            return _Candidate(i, end, i, Decimal(value), "rank", counted=noun.text)
+        if noun is not None and noun.pos_ == "ADP" or noun is None or noun.is_punct:
+            return _Candidate(i, end, i, Decimal(value), "rank")  # "the second in Japan"
+        return None
+
     def _number(self, doc: Doc, i: int, percent_at: dict[int, int]) -> _Candidate | None:
         token = doc[i]
         value = parse_number(token.text)
@@ -259,8 +294,16 @@ class FigureExtractor:
         if value is None:
             parsed = self._word_number(doc, i)
             if parsed is None:
-                return None
+                return self._ordinal(doc, i)
             value, end = parsed
+        # "a four-party meeting", "a two-day visit": a number joined to a singular noun
+        if end + 1 < len(doc) and doc[end].text in ("-", "\u2010") and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+            noun = doc[end + 1]
+            if noun.lower_ in self.time_units:
+                return _Candidate(i, end + 2, i, value, self.time_units[noun.lower_])
+            if self._lemma_of(noun.text) in self.rules["hyphen_count_nouns"]:
+                return _Candidate(i, end + 2, i, value, "count", counted=noun.text)
+            return None  # "two-way trade", "2-nanometer chips", "Twenty-first": no count
         start = i
         currency = None
         # currency symbol before: "$", "US$", "₩"
@@ -449,8 +492,10 @@ class FigureExtractor:
         of_phrase = self._of_people(doc, c)
         measure = c.measure
         measure_span = None
-        if c.unit in self.time_units.values() or c.unit == "decade":
+        if c.unit in self.time_units.values() or c.unit == "decade":  # durations, anniversaries
             measure = rules["measure_for_duration"]
+        elif c.unit == "rank":
+            measure = rules["measure_for_rank"]
         elif c.unit == "count":
             measure = rules["measure_for_count"]
             if c.counted and self._lemma_of(c.counted) in self.people:
@@ -475,7 +520,7 @@ class FigureExtractor:
         period = self._period(doc, c, head, sent, year)
         qualifier = self._qualifier(doc, c, sent)
         value = c.value * sign
-        measure_text = measure_span.text if measure_span is not None else (c.counted if c.unit == "count" else None)
+        measure_text = measure_span.text if measure_span is not None else (c.counted if c.unit in ("count", "rank") else None)
         if measure is None and not measure_text:
             measure_text = self._context_phrase(doc, c)
         return Figure(
