@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from rdflib import Dataset
 
 from .corpus import Article, read_corpus
-from .errors import KGError
-from .export import serialize, write_atomic
+from .errors import GraphError, KGError
+from .export import remove_stale_temporaries, serialize, write_all_atomic
 from .facts import DocumentFacts
 from .graph import BuildInfo, facts_to_dataset, union
 
@@ -91,10 +93,34 @@ def build_graph(paths: Iterable[Path | str], *, nlp=None, progress: ProgressCall
     return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start)
 
 
-def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> list[Path]:
-    """Serialise everything first, then write each file atomically into ``out_dir``.
+LOCK_NAME = ".kg-build.lock"
 
-    If serialisation fails nothing is written, so a failed build leaves the previous out/ intact.
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output directory's lock file (flock, never waits): one build writes to a directory at a time."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as err:
+        raise GraphError(f"{out_dir}: cannot write ({err.strerror}); check the directory or choose another --out") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KGError(f"another kg build is writing to {out_dir}; wait for it to finish or choose another --out") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock; the file stays, so that no two builds lock different files
+
+
+def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> list[Path]:
+    """Serialise everything, then replace the output files of ``out_dir`` as one set.
+
+    Every file is written to a temporary first and renamed into place only when all are written,
+    so a failed build (even a full disk) leaves the previous outputs intact and no partial file.
+    A lock file keeps a second build from writing to the same directory at the same time, and
+    temporaries left by killed builds are removed.
     """
     out_dir = Path(out_dir)
     description = f"kg knowledge graph of {len(result.documents)} documents"
@@ -108,9 +134,7 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> l
         outputs["graph.html"] = render_html(result.graph).encode("utf-8")
     if out_dir.exists() and not out_dir.is_dir():
         raise KGError(f"{out_dir}: exists and is not a directory; choose another --out")
-    written = []
-    for name, data in outputs.items():
-        write_atomic(out_dir / name, data)
-        written.append(out_dir / name)
-    result.files = written
-    return written
+    with output_lock(out_dir):
+        remove_stale_temporaries(out_dir)
+        result.files = write_all_atomic({out_dir / name: data for name, data in outputs.items()})
+    return result.files

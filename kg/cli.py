@@ -139,7 +139,9 @@ def export_cmd(graph, fmt, out):
 @click.option("--bind", "binds", multiple=True, metavar="NAME=VALUE", help="Bind a variable: <iri>, prefix:name, \"text\"@lang, \"v\"^^xsd:type, or a literal; entity ids such as japan for entity parameters.")
 @click.option("--list", "list_queries", is_flag=True, help="List the library queries and their questions.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries call remote servers).")
-def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service):
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1), help="Seconds the query may run; then it is stopped (exit 2).")
+@click.option("--max-results", default=10000, show_default=True, type=click.IntRange(1), help="Rows or triples to print; more are cut, and the cut is stated on stderr.")
+def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service, timeout, max_results):
     """Run SPARQL on the graph: QUERY is SPARQL text, a .rq file, a library query name, or - for stdin.
 
     Examples: `kg query figures`, `kg query entity-facts --bind entity=japan`,
@@ -155,13 +157,15 @@ def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service):
         raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a library name), or --list")
     if query_text == "-":
         query_text = sys.stdin.read()
-    output = cli_query(query_text, graph, fmt=fmt, binds=binds, allow_service=allow_service)
-    if isinstance(output, bytes):
-        click.echo(output.decode("utf-8"), nl=not output.endswith(b"\n"))
+    answer = cli_query(query_text, graph, fmt=fmt, binds=binds, allow_service=allow_service, timeout=timeout, max_results=max_results)
+    if isinstance(answer.output, bytes):
+        click.echo(answer.output.decode("utf-8"), nl=not answer.output.endswith(b"\n"))
     else:
         from rich.console import Console
 
-        Console(soft_wrap=False).print(output)
+        Console(soft_wrap=False).print(answer.output)
+    if answer.truncated_after is not None:
+        click.echo(f"Warning: truncated after {answer.truncated_after} rows; use --max-results to see more", err=True)
 
 
 @cli.command("serve")
@@ -186,6 +190,8 @@ def serve_cmd(graph, host, port, timeout, max_results, allow_service, allow_remo
     if get_path:
         response = answer_once(graph, get_path, limits)
         click.echo(response.text, nl=False)
+        if "X-KG-Truncated" in response.headers:
+            click.echo(f"Warning: truncated after {max_results} rows (X-KG-Truncated: {response.headers['X-KG-Truncated']}); use --max-results", err=True)
         if response.status >= 400:
             sys.exit(2)
         return

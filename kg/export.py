@@ -152,10 +152,18 @@ def serialize(graph: Graph | Dataset, fmt: str, *, description: str | None = Non
     """
     if fmt not in RDF_FORMATS:
         raise GraphError(f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")
-    name, _, needs_dataset = RDF_FORMATS[fmt]
+    needs_dataset = RDF_FORMATS[fmt][2]
     if needs_dataset and not isinstance(graph, Dataset):
         raise GraphError(f"format {fmt!r} needs named graphs; export the dataset (out/graph.trig)")
     check_graph(graph, xml=fmt == "xml")
+    try:
+        return _serialize(graph, fmt, description)
+    except RecursionError:  # rdflib's Turtle writers recurse into nested blank nodes
+        raise GraphError(f"cannot write {fmt}: blank nodes are nested too deeply; export N-Triples or N-Quads instead") from None
+
+
+def _serialize(graph: Graph | Dataset, fmt: str, description: str | None) -> bytes:
+    name = RDF_FORMATS[fmt][0]
     corpus, _ = build_info(graph)
     header = turtle_header(description or describe(graph), corpus).encode("utf-8")
     if fmt == "trig":
@@ -167,6 +175,8 @@ def serialize(graph: Graph | Dataset, fmt: str, *, description: str | None = Non
     plain = _sorted_graph(graph)
     try:
         data = _turtle(plain) if fmt == "ttl" else plain.serialize(format=name, encoding="utf-8")
+    except RecursionError:
+        raise
     except Exception as err:  # e.g. RDF/XML cannot split a predicate IRI into namespace and name
         raise GraphError(f"cannot write {fmt}: {err}; export Turtle or N-Triples instead") from None
     if fmt == "nt":
@@ -474,23 +484,78 @@ def write_csv(nx_graph, directory: Path | str) -> list[Path]:
     return list(outputs)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to path via a temporary file in the same directory and an atomic rename."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as err:
-        raise GraphError(f"{path}: cannot write ({err.strerror}); check the output directory") from None
+#: kg's own temporaries: ".<file>.kg-<pid>-<random>.tmp" beside the file they will replace.
+TEMPORARY = re.compile(r"^\..+\.kg-(\d+)-[a-z0-9_]+\.tmp$")
+
+
+def _write_file(fd: int, data: bytes) -> None:
+    """Write all bytes to a file descriptor and flush them to the disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    """The data in a new temporary file beside ``path``, with the permissions of a normal file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.kg-{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.fchmod(fd, 0o666 & ~umask)
+        _write_file(fd, data)
     except BaseException:
+        os.close(fd)
         Path(tmp).unlink(missing_ok=True)
         raise
+    os.close(fd)
+    return Path(tmp)
+
+
+def write_all_atomic(outputs: dict[Path, bytes]) -> list[Path]:
+    """Write several files as one set: all to temporaries first, renamed into place only when every one is written.
+
+    On any failure (disk full, unwritable directory) the temporaries are removed and the previous
+    files stay as they were.
+    """
+    temporaries: dict[Path, Path] = {}
+    current: Path | None = None
+    try:
+        for current, data in outputs.items():
+            current = Path(current)
+            current.parent.mkdir(parents=True, exist_ok=True)
+            temporaries[current] = _write_temporary(current, data)
+        for current, tmp in temporaries.items():
+            os.replace(tmp, current)
+    except OSError as err:
+        raise GraphError(f"{current}: cannot write ({err.strerror or err}); free space or choose another output path") from None
+    finally:
+        for tmp in temporaries.values():
+            tmp.unlink(missing_ok=True)
+    return list(temporaries)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to path via a temporary file in the same directory and an atomic rename."""
+    write_all_atomic({Path(path): data})
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Delete kg's temporaries left in ``directory`` by processes that no longer run (killed builds)."""
+    removed = []
+    for path in Path(directory).glob(".*.tmp"):
+        match = TEMPORARY.match(path.name)
+        if match and not _process_alive(int(match[1])):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True

@@ -3,7 +3,12 @@
 ``Endpoint.handle(request)`` answers one ``Request`` without a socket; ``serve()`` puts it behind
 ``ThreadingHTTPServer``. Queries run in worker processes that hold the graph in Oxigraph; a
 query that outlives ``timeout`` has its worker killed (pyoxigraph cannot cancel a running query)
-and replaced, so the server survives expensive queries. SPARQL Update and LOAD are refused;
+and replaced, so the server survives expensive queries. Cheap queries stay fast while expensive
+ones run: a query still running after ``Limits.fast_seconds`` moves to the slow lane (its process
+gets the lowest CPU priority and a fresh process takes its place), and at most ``workers`` queries
+may be in the slow lane at once; one more is stopped with 503. Connections are bounded too: a deep
+listen backlog, at most ``max_connections`` handler threads, and each client must send its whole
+request within ``read_timeout`` seconds. SPARQL Update and LOAD are refused;
 SERVICE only with ``allow_service``; FROM / FROM NAMED / default-graph-uri may only name graphs
 of the loaded file; answers are cut at ``max_results`` rows and the cut is signalled in the
 ``X-KG-Truncated`` header.
@@ -19,16 +24,19 @@ import json
 import multiprocessing
 import queue
 import signal
+import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable, Mapping, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import GraphError, KGError, QueryError
-from .query import QueryRefused, library, load_store, run_query
+from .query import LOAD_TIMEOUT, QueryProcess, QueryRefused, QueryTimeout, library, run_bounded, run_query, timeout_message
 from .store import resolve_graph_path
 
 #: Media type -> results format, for SELECT / ASK and for CONSTRUCT / DESCRIBE.
@@ -70,6 +78,10 @@ class Limits:
     timeout: float = 10.0
     max_results: int = 10_000
     allow_service: bool = False
+    fast_seconds: float = 0.5  # a query running longer moves to the slow lane
+    max_memory: int | None = 2 * 2**30  # bytes a query process may allocate beyond its graph
+    read_timeout: float = 10.0  # seconds a client has to send its request
+    max_connections: int = 256  # handler threads; further connections wait in the listen backlog
 
 
 @dataclass
@@ -151,7 +163,7 @@ class Executor(Protocol):
 
 
 class InlineExecutor:
-    """Runs queries in the calling thread (tests, ``kg serve --get``); no timeout."""
+    """Runs queries in the calling thread (tests); no timeout."""
 
     def __init__(self, store: Any, limits: Limits) -> None:
         self.store, self.limits = store, limits
@@ -163,107 +175,115 @@ class InlineExecutor:
         pass
 
 
-def _worker_main(conn: Any, path: str, limits: Limits) -> None:
-    """A query worker: load the graph once, then answer jobs until the pipe closes."""
-    try:
-        store = load_store(path)
-    except KGError as err:
-        conn.send(("error", str(err)))
-        return
-    conn.send(("ready", len(store)))
-    while True:
+class OneShotExecutor:
+    """Runs each query in a fresh process, bounded by the limits (``kg serve --get``)."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path, self.limits = path, limits
+
+    def run(self, job: Job) -> Response:
+        task = partial(execute, job=job, limits=self.limits)
         try:
-            job = conn.recv()
-        except (EOFError, OSError):  # the server has gone: exit with it
-            return
-        conn.send(execute(store, job, limits))
+            return run_bounded(self.path, task, timeout=self.limits.timeout, max_memory=self.limits.max_memory)
+        except QueryTimeout as err:
+            return error(503, str(err))
+
+    def close(self) -> None:
+        pass
 
 
-class _Worker:
-    def __init__(self, context: Any, path: Path, limits: Limits) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, str(path), limits), daemon=True)
-        self.process.start()
-        child.close()
-
-    def wait_ready(self, seconds: float) -> int:
-        if not self.conn.poll(seconds):
-            self.kill()
-            raise GraphError(f"loading the graph took more than {seconds:.0f} s")
-        try:
-            status, value = self.conn.recv()
-        except EOFError:
-            raise GraphError("the query worker died while loading the graph") from None
-        if status != "ready":
-            self.kill()
-            raise GraphError(value)
-        return value
-
-    def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+def _process_context() -> str:
+    """forkserver on POSIX: fresh workers fork from a clean process that has kg imported (fast, thread-safe)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return "spawn"
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["kg.query", "kg.serve", "rdflib.plugins.sparql.parser"])
+    return "forkserver"
 
 
 class ProcessExecutor:
-    """A pool of worker processes; a query past the timeout gets its worker killed and replaced."""
+    """Worker processes in two lanes, so that cheap queries stay fast while expensive ones run.
 
-    def __init__(self, path: Path, limits: Limits, *, workers: int = 2, load_timeout: float = 600) -> None:
+    Every query starts on an idle process of the fast lane (``workers`` processes). One still
+    running after ``limits.fast_seconds`` moves to the slow lane: its process is reniced to the
+    lowest CPU priority and a fresh process takes its place in the fast lane. The slow lane holds
+    at most ``workers`` queries; a query that would exceed that is stopped (503). A query past
+    ``limits.timeout`` is stopped (503); a slow-lane process is discarded after its query, since
+    its priority cannot be raised again.
+    """
+
+    def __init__(self, path: Path, limits: Limits, *, workers: int = 2, load_timeout: float = LOAD_TIMEOUT) -> None:
         self.path, self.limits, self.load_timeout = path, limits, load_timeout
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
+        self._context = _process_context()
+        self._idle: queue.Queue[QueryProcess] = queue.Queue()
+        self._all: set[QueryProcess] = set()
         self._lock = threading.Lock()
+        self._slow = threading.BoundedSemaphore(max(1, workers))
+        self.slow_slots = max(1, workers)
         self.triples = 0
         started = [self._start() for _ in range(max(1, workers))]
         for worker in started:
             self.triples = worker.wait_ready(load_timeout)
             self._idle.put(worker)
 
-    def _start(self) -> _Worker:
-        worker = _Worker(self._context, self.path, self.limits)
+    def _start(self) -> QueryProcess:
+        worker = QueryProcess(self.path, context=self._context, max_memory=self.limits.max_memory)
         with self._lock:
             self._all.add(worker)
         return worker
 
-    def _retire(self, worker: _Worker) -> None:
+    def _discard(self, worker: QueryProcess) -> None:
         worker.kill()
         with self._lock:
             self._all.discard(worker)
 
-        def replace() -> None:
+    def _replace(self) -> None:
+        """Start a fresh fast-lane process in the background."""
+
+        def start() -> None:
             fresh = self._start()
             try:
                 fresh.wait_ready(self.load_timeout)
-            except GraphError as err:
-                print(f"kg serve: cannot restart a query worker: {err}", file=sys.stderr)
+            except KGError as err:
+                self._discard(fresh)
+                print(f"kg serve: cannot start a query worker: {err}", file=sys.stderr)
                 return
             self._idle.put(fresh)
 
-        threading.Thread(target=replace, daemon=True).start()
+        threading.Thread(target=start, daemon=True).start()
 
     def run(self, job: Job) -> Response:
         timeout = self.limits.timeout
+        started = time.monotonic()
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             return error(503, f"all query workers stayed busy for {timeout:g} s; try again later")
         try:
-            worker.conn.send(job)
-            if worker.conn.poll(timeout):
-                response = worker.conn.recv()
+            worker.send(partial(execute, job=job, limits=self.limits))
+            if worker.poll(max(0.0, min(self.limits.fast_seconds, timeout - (time.monotonic() - started)))):
+                response = worker.receive()
                 self._idle.put(worker)
                 return response
-        except (EOFError, OSError, BrokenPipeError):
-            self._retire(worker)
+            return self._slow_lane(worker, started)
+        except (KGError, EOFError, OSError):
+            self._discard(worker)
+            self._replace()
             return error(500, "the query worker crashed; it has been restarted")
-        self._retire(worker)
-        return error(
-            503,
-            f"query timed out after {timeout:g} s and was stopped; narrow it (more specific patterns, "
-            "LIMIT) or start the server with a larger --timeout",
-        )
+
+    def _slow_lane(self, worker: QueryProcess, started: float) -> Response:
+        """Finish a long query at low CPU priority, its fast-lane place taken by a fresh process."""
+        self._replace()
+        if not self._slow.acquire(blocking=False):
+            self._discard(worker)
+            return error(503, f"{self.slow_slots} long queries are running already; this one was stopped; try again later or narrow it")
+        try:
+            worker.renice(19)
+            if worker.poll(max(0.0, self.limits.timeout - (time.monotonic() - started))):
+                return worker.receive()
+            return error(503, timeout_message(self.limits.timeout))
+        finally:
+            self._discard(worker)
+            self._slow.release()
 
     def close(self) -> None:
         with self._lock:
@@ -438,6 +458,12 @@ class _Handler(BaseHTTPRequestHandler):
     endpoint: Endpoint
     networks: list = []
     server_version = "kg-sparql"
+    timeout = Limits.read_timeout  # each socket operation; BoundedHTTPServer bounds the whole request
+
+    def setup(self) -> None:
+        super().setup()
+        if isinstance(self.server, BoundedHTTPServer):
+            self.server.watch(self.connection)
 
     def _answer(self) -> None:
         if not self._client_allowed():
@@ -451,6 +477,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(error(413, f"request body larger than {MAX_QUERY_BYTES} bytes"))
             return
         body = self.rfile.read(int(length)) if int(length) else b""
+        if isinstance(self.server, BoundedHTTPServer):
+            self.server.unwatch(self.connection)  # the request is in: its deadline no longer applies
         request = Request(self.command, self.path, dict(self.headers.items()), body)
         self._send(self.endpoint.handle(request))
 
@@ -489,25 +517,82 @@ def parse_networks(values: list[str]) -> list:
     return networks
 
 
-def make_server(endpoint: Endpoint, host: str, port: int, networks: list | None = None) -> ThreadingHTTPServer:
-    """An HTTP server (not yet serving) that hands every request to the endpoint."""
-    handler = type("Handler", (_Handler,), {"endpoint": endpoint, "networks": list(networks or [])})
-    server_class = ThreadingHTTPServer
-    if ":" in host:
-        import socket
+class BoundedHTTPServer(ThreadingHTTPServer):
+    """ThreadingHTTPServer with a deep listen backlog, a bounded number of handler threads, and a
+    deadline for each request to arrive (a stalled or trickling client is disconnected).
 
-        server_class = type("Server6", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+    At ``max_connections`` busy threads the accept loop waits: further connections queue in the
+    kernel's backlog instead of each taking a thread.
+    """
+
+    request_queue_size = 1024  # socketserver's 5 drops SYNs under 20 clients (1 s retries)
+    daemon_threads = True
+
+    def __init__(self, address: Any, handler: Any, *, max_connections: int = 256, read_timeout: float = 10.0) -> None:
+        self.read_timeout = read_timeout
+        self._threads_free = threading.BoundedSemaphore(max_connections)
+        self._deadlines: dict[socket.socket, float] = {}
+        self._deadlines_lock = threading.Lock()
+        super().__init__(address, handler)
+        threading.Thread(target=self._watchdog, daemon=True).start()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self._threads_free.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._threads_free.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.unwatch(request)
+            self._threads_free.release()
+
+    def watch(self, connection: socket.socket) -> None:
+        """Disconnect this client unless its request has arrived within ``read_timeout``."""
+        with self._deadlines_lock:
+            self._deadlines[connection] = time.monotonic() + self.read_timeout
+
+    def unwatch(self, connection: socket.socket) -> None:
+        with self._deadlines_lock:
+            self._deadlines.pop(connection, None)
+
+    def _watchdog(self) -> None:
+        while self.socket.fileno() != -1:
+            time.sleep(min(0.5, self.read_timeout / 4))
+            now = time.monotonic()
+            with self._deadlines_lock:
+                late = [c for c, deadline in self._deadlines.items() if deadline < now]
+                for connection in late:
+                    del self._deadlines[connection]
+            for connection in late:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)  # the handler's read fails and its thread ends
+                except OSError:
+                    pass
+
+
+def make_server(endpoint: Endpoint, host: str, port: int, networks: list | None = None, limits: Limits | None = None) -> BoundedHTTPServer:
+    """An HTTP server (not yet serving) that hands every request to the endpoint."""
+    limits = limits or Limits()
+    handler = type("Handler", (_Handler,), {"endpoint": endpoint, "networks": list(networks or []), "timeout": limits.read_timeout})
+    server_class = BoundedHTTPServer
+    if ":" in host:
+        server_class = type("Server6", (BoundedHTTPServer,), {"address_family": socket.AF_INET6})
     try:
-        return server_class((host, port), handler)
+        return server_class((host, port), handler, max_connections=limits.max_connections, read_timeout=limits.read_timeout)
     except OSError as err:
         raise GraphError(f"cannot listen on {host}:{port} ({err.strerror}); choose another --port or --host") from None
 
 
 def answer_once(graph: Path | str | None, target: str, limits: Limits | None = None, **request: Any) -> Response:
-    """Answer one request without a socket or worker processes (``kg serve --get``)."""
+    """Answer one request without a socket (``kg serve --get``); the query runs in a bounded child process."""
     limits = limits or Limits()
     path = resolve_graph_path(graph)
-    endpoint = Endpoint(InlineExecutor(load_store(path), limits), limits, title=str(path))
+    endpoint = Endpoint(OneShotExecutor(path, limits), limits, title=str(path))
     return endpoint.handle(Request(request.pop("method", "GET"), target, **request))
 
 
@@ -533,7 +618,7 @@ def serve(
         echo(f"Warning: listening on {host}, not loopback; only loopback clients and --allow-remote-from networks are answered")
     executor = ProcessExecutor(path, limits, workers=workers)
     try:
-        server = make_server(Endpoint(executor, limits, title=str(path)), host, port, networks)
+        server = make_server(Endpoint(executor, limits, title=str(path)), host, port, networks, limits)
     except BaseException:
         executor.close()
         raise

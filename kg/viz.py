@@ -43,6 +43,8 @@ DENSITY = 80.0**2
 #: At most this many evidence sentences are kept per node and per edge.
 MAX_EVIDENCE = 5
 NETWORK_FORMATS = ("graphml", "gexf")
+#: Labels longer than this are shortened on the canvas; the details panel shows them in full.
+MAX_LABEL = 80
 
 #: Entity class -> (colour, vis-network shape); the most specific class comes first, so an entity
 #: typed both Country and Place is drawn as a Country.
@@ -476,6 +478,15 @@ def node_size(degree: int) -> float:
     return round(min(12.0 + 5.0 * math.sqrt(degree), 48.0), 1)
 
 
+def short_label(label: str, limit: int = MAX_LABEL) -> str:
+    """A label cut to ``limit`` characters, with an ellipsis when cut.
+
+    >>> short_label("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    return label if len(label) <= limit else label[: limit - 1] + "\u2026"
+
+
 def to_pyvis(nx_graph: nx.MultiDiGraph, *, seed: int = SEED):
     """A pyvis Network with precomputed positions, class styles, sizes and tooltip data."""
     from pyvis.network import Network
@@ -489,9 +500,10 @@ def to_pyvis(nx_graph: nx.MultiDiGraph, *, seed: int = SEED):
         x, y = positions[node]
         info = {k: data.get(k) for k in ("type", "iri", "wikidata", "degree", "mentions", "figures", "evidence")}
         info["wikidata"] = _http_iri(info["wikidata"])
+        info["label"] = data["label"]
         # Skip pyvis's add_node bookkeeping (a linear scan per node): same dicts, linear time.
         net.nodes.append({
-            "id": ids[node], "label": data["label"], "shape": shape, "size": node_size(data["degree"]),
+            "id": ids[node], "label": short_label(data["label"]), "shape": shape, "size": node_size(data["degree"]),
             "color": {"background": colour, "border": "#333333", "highlight": {"background": colour, "border": "#000000"}},
             "x": x, "y": y, "kind": data["type"], "info": info,
         })

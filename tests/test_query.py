@@ -453,3 +453,18 @@ def test_queries_without_graph_or_from_use_the_merged_store(tmp_path):
     assert list(store.merged.named_graphs()) == [] and len(store) == 1
     ttl = load_store(FIXTURE)
     assert ttl.for_query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }") is ttl.merged  # no named graphs: one store
+
+
+def test_table_cells_are_text_not_markup_and_never_raw_control_characters(runner, tmp_path):
+    """rich would parse "[/b]" as a closing tag (and raise) and pass ESC sequences to the terminal."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    sentence = "In the 2025 survey, 16% of executives in Japan and South Korea expected relations to improve."
+    hostile = "[/b] closes nothing, [red]is not red[/red], \x1b[2J\x1b]0;owned\x07 and \u202egnp.exe"
+    assert sentence in text
+    graph = tmp_path / "markup.ttl"
+    graph.write_text(text.replace(sentence, sentence + " " + hostile.replace("\x1b", "\\u001b").replace("\x07", "\\u0007")), encoding="utf-8")
+    result = runner.invoke(cli, ["query", "figures", "--graph", str(graph)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "[/b] closes nothing" in result.output and "[red]is not red[/red]" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+    assert "\\x1b[2J" in result.output and "\\u202e" in result.output

@@ -49,6 +49,9 @@
     return [f.value, f.unit, f.measure].filter(function (x) { return x; }).join(" ");
   }
 
+  // The canvas label may be shortened; the whole label travels in info.label.
+  function fullLabel(node) { return (node.info && node.info.label) || node.label; }
+
   function clip(text, length) {
     text = String(text);
     return text.length > length ? text.slice(0, length - 1) + "\u2026" : text;
@@ -58,7 +61,7 @@
     var node = nodes.get(id);
     var info = node.info || {};
     var card = el("div", null, "card");
-    card.appendChild(el("h3", node.label));
+    card.appendChild(el("h3", withLinks ? fullLabel(node) : node.label));
     var meta = info.type + " \u00b7 degree " + info.degree + " \u00b7 " + info.mentions + " mention" + (info.mentions === 1 ? "" : "s");
     card.appendChild(el("p", meta, "meta"));
     if (safeHref(info.wikidata)) {
@@ -91,7 +94,8 @@
     var info = edge.info || {};
     var card = el("div", null, "card");
     var from = nodes.get(edge.from), to = nodes.get(edge.to);
-    card.appendChild(el("h3", from.label + " \u2192 " + info.label + " \u2192 " + to.label));
+    var ends = withLinks ? [fullLabel(from), fullLabel(to)] : [from.label, to.label];
+    card.appendChild(el("h3", ends[0] + " \u2192 " + info.label + " \u2192 " + ends[1]));
     var meta = "relation " + info.relation;
     if (typeof info.confidence === "number") meta += " \u00b7 confidence " + info.confidence.toFixed(2);
     meta += " \u00b7 " + info.assertions + " assertion" + (info.assertions === 1 ? "" : "s");
@@ -209,9 +213,9 @@
   function find(text) {
     var q = text.trim().toLowerCase();
     if (!q) return null;
-    var exact = byLabel.filter(function (n) { return n.label.toLowerCase() === q; });
+    var exact = byLabel.filter(function (n) { return fullLabel(n).toLowerCase() === q || n.label.toLowerCase() === q; });
     if (exact.length) return exact[0];
-    var partial = byLabel.filter(function (n) { return n.label.toLowerCase().indexOf(q) !== -1; });
+    var partial = byLabel.filter(function (n) { return fullLabel(n).toLowerCase().indexOf(q) !== -1; });
     return partial.length ? partial[0] : null;
   }
   document.getElementById("search-form").addEventListener("submit", function (event) {
