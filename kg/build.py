@@ -74,7 +74,7 @@ def extract_documents(articles: list[Article], nlp=None, progress: ProgressCallb
 
     nlp = nlp or make_nlp()
     documents = []
-    bodies = ((make_doc(nlp, article.body, year=article.year, date=article.date), article) for article in articles)
+    bodies = ((make_doc(nlp, article.body, year=article.year, date=article.date, doc_id=article.id), article) for article in articles)
     for i, (doc, article) in enumerate(nlp.pipe(bodies, as_tuples=True, batch_size=32), 1):
         documents.append(doc_to_facts(doc, article))
         if progress:

@@ -14,7 +14,6 @@ the same length. Every offset therefore stays valid against the stored text.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,8 +21,8 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import CorpusError
+from .lexicon import load_patterns
 
-PATTERNS_DIR = Path(__file__).parent / "extract" / "patterns"
 SUFFIXES = (".txt", ".md")
 _KEYS = {
     "id": "id",
@@ -80,7 +79,7 @@ class Article:
 
 @lru_cache(maxsize=1)
 def _debris_patterns() -> tuple[re.Pattern[str], ...]:
-    data = json.loads((PATTERNS_DIR / "debris.json").read_text(encoding="utf-8"))
+    data = load_patterns("debris")
     return tuple(re.compile(p, re.IGNORECASE) for p in data["line_patterns"])
 
 

@@ -22,9 +22,13 @@ def _customize_tokenizer(nlp: Language) -> None:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
-def make_doc(nlp: Language, text: str, *, year: int | None = None, date: str | None = None):
-    """A Doc ready for ``nlp.pipe``, carrying the document's date to resolve "last year" or "now"."""
+def make_doc(nlp: Language, text: str, *, year: int | None = None, date: str | None = None, doc_id: str | None = None):
+    """A Doc ready for ``nlp.pipe``, carrying the document's date to resolve "last year" or "now".
+
+    ``doc_id`` scopes the ids of things only this document describes ("the bilateral meeting").
+    """
     doc = nlp.make_doc(text)
+    doc.user_data["kg_doc"] = doc_id
     doc.user_data["kg_year"] = year if year is not None else (int(date[:4]) if date else None)
     doc.user_data["kg_date"] = date
     return doc

@@ -13,12 +13,10 @@ two principal countries, in ``doc._.groups`` as ``(start, end, (id1, id2))`` tok
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -27,8 +25,8 @@ from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
 
 from ..gazetteer import ENTITY_TYPES, Gazetteer, default_gazetteer, normalize_form
+from ..lexicon import load_patterns
 
-PATTERNS_DIR = Path(__file__).parent / "patterns"
 DASHES = ["-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212"]
 _INITIALS = re.compile(r"^[A-Z](\.[A-Z])+\.?$")  # "U.S.", "U.K."
 _DATE_LIKE = re.compile(
@@ -39,7 +37,7 @@ _DATE_LIKE = re.compile(
 @lru_cache(maxsize=1)
 def entity_rules() -> dict[str, Any]:
     """The data-driven rules for NER entities (``patterns/entity_rules.json``)."""
-    return json.loads((PATTERNS_DIR / "entity_rules.json").read_text(encoding="utf-8"))
+    return load_patterns("entity_rules")
 
 
 def slugify(text: str) -> str:
@@ -135,6 +133,10 @@ class KGEntityRuler:
         self.name_suffixes: dict[str, str] = rules["name_suffix_types"]["suffixes"]
         self.name_joiners = set(rules["name_suffix_types"]["joiners"])
         self.name_stops = {w.lower() for w in rules["name_suffix_types"]["stops"]}
+        self.title_words = set(rules["name_suffix_types"]["title_words"])
+        phrases = rules["descriptive_phrases"]
+        self.phrase_heads: dict[str, str] = phrases["heads"]
+        self.phrase_stops = set(phrases["modifier_stops"])
         self.not_entities = {normalize_form(t) for t in rules["not_entities"]}
         self.capitals: dict[str, str] = rules["capital_metonyms"]["capitals"]
         self.unknown_organization_default: str = rules.get("unknown_organization_default", "Organization")
@@ -180,12 +182,14 @@ class KGEntityRuler:
                 start = k = k - 1
             elif prev.text in DASHES and joined:
                 k -= 1
-            elif (prev.is_alpha and prev.is_lower and k == start and k - 3 >= sent_start and doc[k - 2].text in DASHES
+            elif (prev.is_alpha and prev.is_lower and k - 3 >= sent_start and doc[k - 2].text in DASHES
                   and not doc[k - 2].whitespace_ and not doc[k - 3].whitespace_ and doc[k - 3].text[:1].isupper()):
-                start = k = k - 3  # "ASEAN-related Foreign Ministers' Meetings"
+                start = k = k - 3  # "ASEAN-related Foreign Ministers' Meetings", "Kim Dae-jung–Obuchi Declaration"
             elif prev.text in ("'", "\u2019") and k - 2 >= sent_start and doc[k - 2].text.endswith("s") and doc[k - 2].text[:1].isupper():
                 k -= 1  # "Foreign Ministers' Meetings"
             elif (prev.lower_ in self.name_joiners or prev.text == ",") and k - 2 >= sent_start and doc[k - 2].text[:1].isupper() and doc[k - 2].is_alpha:
+                if prev.lower_ in ("of", "for") and doc[k - 2].lower_ in self.title_words:
+                    break  # "Director General for Energy ... Department": the title's complement starts here
                 k -= 1
             else:
                 break
@@ -256,7 +260,41 @@ class KGEntityRuler:
             span = self._clean(ent)
             if span is not None:
                 ents.append(span)
-        doc.ents = ents
+        doc.ents = self._descriptive_phrases(doc, ents)
+
+    def _descriptive_phrases(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """"the bilateral meeting", "shuttle diplomacy": lowercase heads with modifiers, scoped to the document."""
+        scope = doc.user_data.get("kg_doc") or ""
+        taken = {i for e in ents for i in range(e.start, e.end)}
+        found = []
+        for token in doc:
+            label = self.phrase_heads.get(token.text)  # lowercase heads only: capitalised ones are names
+            if label is None or token.i in taken or token.dep_ in ("compound", "amod"):
+                continue
+            start = token.i
+            while start > token.sent.start:
+                prev = doc[start - 1]
+                joined = prev.text in DASHES and not prev.whitespace_
+                if prev.i in taken and any(e.start <= prev.i < e.end and e.label_ != "Country" and e.id_ in self.gazetteer for e in ents):
+                    break  # a known name ends the phrase; countries ("Korea-Japan summit talks") and unknown names do not
+                if joined or prev.text in ("'", "\u2019") or (prev.pos_ in ("ADJ", "NOUN", "PROPN") and prev.lower_ not in self.phrase_stops and prev.is_alpha):
+                    start -= 1
+                else:
+                    break
+            while start < token.i and (doc[start].text in DASHES or doc[start].text in ("'", "\u2019")):
+                start += 1
+            if start == token.i or (start >= 2 and doc[start - 1].text in DASHES and doc[start - 2].like_num):
+                continue  # nothing but the head, or "a four-party meeting" (a count, not a name)
+            span = doc[start : token.i + 1]
+            if any(t.like_num for t in span):
+                continue
+            slug = slugify(span.text)
+            found.append(Span(doc, start, token.i + 1, label=label, span_id=f"{scope}-{slug}" if scope else slug))
+        if not found:
+            return ents
+        inside = {i for f in found for i in range(f.start, f.end)}
+        kept = [e for e in ents if not any(e.start < f.end and f.start < e.end for f in found)]
+        return sorted(kept + found, key=lambda e: e.start)
 
     def _clean(self, ent: Span) -> Span | None:
         """Trim an NER entity, link it to the gazetteer if one of its forms is known, or drop it."""

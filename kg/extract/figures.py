@@ -8,12 +8,10 @@ them to the stored text.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -22,8 +20,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..facts import Figure
 from .segmentation import sentence_start_char
+from ..lexicon import load_patterns
 
-PATTERNS_DIR = Path(__file__).parent / "patterns"
 AGENT_TYPES = {"Country", "Company", "Organization", "Person"}
 TOPIC_TYPES = {"Technology", "Industry", "Product"}
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
@@ -38,7 +36,7 @@ _MONTHS["sept"] = 9
 @lru_cache(maxsize=1)
 def figure_rules() -> dict[str, Any]:
     """The figure vocabulary (``patterns/figures.json``)."""
-    return json.loads((PATTERNS_DIR / "figures.json").read_text(encoding="utf-8"))
+    return load_patterns("figures")
 
 
 def parse_number(text: str) -> Decimal | None:

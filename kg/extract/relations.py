@@ -10,10 +10,8 @@ then writes ``Relation`` facts to ``doc._.relations``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -25,15 +23,15 @@ from .entities import principal_pair
 from .figures import clause_head
 from .figures import sentence_period
 from .segmentation import sentence_start_char
+from ..lexicon import load_patterns
 
-PATTERNS_DIR = Path(__file__).parent / "patterns"
 _GAP = {"POS": {"IN": ["ADJ", "ADV", "DET", "PART"]}, "OP": "{0,2}"}
 
 
 @lru_cache(maxsize=1)
 def relation_rules() -> dict[str, Any]:
     """The relation rules (``patterns/relations.json``)."""
-    return json.loads((PATTERNS_DIR / "relations.json").read_text(encoding="utf-8"))
+    return load_patterns("relations")
 
 
 def trigger_pattern(trigger: str, attr: str = "LEMMA") -> list[dict[str, Any]]:

@@ -24,10 +24,7 @@ Roles leave in ``doc._.roles`` as ``(holder_id, title, employer_id or "", senten
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -35,20 +32,13 @@ from spacy.tokens import Doc, Span
 
 from ..gazetteer import Gazetteer, default_gazetteer
 from .entities import person_id, slugify
-
-PATTERNS_DIR = Path(__file__).parent / "patterns"
-_KEYS = {"description", "titles", "modifiers", "portfolio_words", "honorifics", "complement_words", "employer_types", "portfolio_prefixes", "organisation_heads"}
+from ..lexicon import load_patterns
 
 
-@lru_cache(maxsize=1)
+
 def role_rules() -> dict[str, Any]:
-    """The role lexicon (``patterns/roles.json``), checked: an unknown key is an error."""
-    path = PATTERNS_DIR / "roles.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    unknown = set(data) - _KEYS
-    if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}; expected {sorted(_KEYS)}")
-    return data
+    """The role lexicon (``patterns/roles.json``), checked against its schema."""
+    return load_patterns("roles")
 
 
 @dataclass(frozen=True)
@@ -181,7 +171,7 @@ class RoleFinder:
         return [e for e in kept if e is not None]
 
     def _part(self, doc: Doc, start: int, end: int, label: str) -> Span | None:
-        while start < end and (doc[start].is_punct or doc[start].lower_ in ("the", "'s", "\u2019s")):
+        while start < end and (doc[start].is_punct or doc[start].lower_ in ("the", "'s", "\u2019s", "for", "of", "at", "and")):
             start += 1
         while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "\u2019s")):
             end -= 1
