@@ -6,21 +6,28 @@ import fcntl
 import os
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from rdflib import Dataset
 
-from .corpus import Article, read_corpus
+from .corpus import Article, load_corpus
 from .errors import GraphError, KGError
 from .export import remove_stale_temporaries, serialize, write_all_atomic
 from .facts import DocumentFacts
 from .graph import BuildInfo, facts_to_dataset, union
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 ProgressCallback = Callable[[int, int], None]
+WarnCallback = Callable[[str], None]
+#: A batch given to ``nlp.pipe`` holds at most this many documents or characters (bounded memory).
+BATCH_DOCS = 32
+BATCH_CHARS = 200_000
 
 
 @dataclass
@@ -31,6 +38,7 @@ class BuildResult:
     documents: list[DocumentFacts]
     seconds: float = 0.0
     files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @cached_property
     def graph(self):
@@ -48,6 +56,7 @@ class BuildResult:
             "figures": sum(len(d.figures) for d in docs),
             "relations": sum(len(d.relations) for d in docs),
             "triples": len(self.graph),
+            "warnings": len(self.warnings),
         }
 
 
@@ -67,30 +76,109 @@ def build_time(articles: Iterable[Article]) -> str:
     return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def extract_documents(articles: list[Article], nlp=None, progress: ProgressCallback | None = None) -> list[DocumentFacts]:
-    """Run the spaCy pipeline over the articles (batched with nlp.pipe) and collect their facts."""
+def extract_documents(
+    articles: list[Article], nlp=None, progress: ProgressCallback | None = None, warn: WarnCallback | None = None
+) -> list[DocumentFacts]:
+    """Run the spaCy pipeline over the articles and collect their facts.
+
+    A body longer than ``nlp.chunk_limit(nlp)`` is cut at paragraph or sentence ends into parts
+    processed as separate Docs, whose facts are merged with their offsets shifted; batches are
+    bounded in documents and characters, so memory stays bounded however large a document is.
+    ``warn`` receives a line for each chunked document and each document with over-long
+    sentences cut by ``kg_sentence_cap``.
+    """
     from .facts import doc_to_facts
-    from .nlp import make_doc, make_nlp
+    from .nlp import chunk_limit, make_nlp
 
     nlp = nlp or make_nlp()
+    parts: list[DocumentFacts] = []
+    cuts = 0
     documents = []
-    bodies = ((make_doc(nlp, article.body, year=article.year, date=article.date, doc_id=article.id), article) for article in articles)
-    for i, (doc, article) in enumerate(nlp.pipe(bodies, as_tuples=True, batch_size=32), 1):
-        documents.append(doc_to_facts(doc, article))
+    for doc, (index, offset, count) in _processed(nlp, articles, chunk_limit(nlp)):
+        article = articles[index]
+        # each part becomes plain facts at once: no Doc outlives its batch
+        parts.append(doc_to_facts(doc, replace(article, body_start=article.body_start + offset)))
+        cuts += doc.user_data.get("kg_sentence_cuts", 0)
+        if len(parts) < count:
+            continue
+        documents.append(merge_facts(article, parts))
+        if warn:
+            _warn_about_parts(article, count, cuts, warn)
+        parts, cuts = [], 0
         if progress:
-            progress(i, len(articles))
+            progress(len(documents), len(articles))
     return documents
 
 
-def build_graph(paths: Iterable[Path | str], *, nlp=None, progress: ProgressCallback | None = None) -> BuildResult:
-    """Read the corpus under ``paths`` and build its knowledge graph in memory."""
+def _processed(nlp, articles: list[Article], limit: int) -> Iterator[tuple[Doc, tuple[int, int, int]]]:
+    """Annotated Docs of every part of every body, with (article index, offset in body, parts)."""
+    from .nlp import chunk_spans, make_doc
+
+    def pieces() -> Iterator[tuple[str, Article, tuple[int, int, int]]]:
+        for index, article in enumerate(articles):
+            spans = chunk_spans(article.body, limit)
+            for start, end in spans:
+                yield article.body[start:end], article, (index, start, len(spans))
+
+    batch: list[tuple[Doc, tuple[int, int, int]]] = []
+    chars = 0
+    for text, article, context in pieces():
+        batch.append((make_doc(nlp, text, year=article.year, date=article.date, doc_id=article.id), context))
+        chars += len(text)
+        if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
+            yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+            batch, chars = [], 0
+    if batch:
+        yield from nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+
+
+def _warn_about_parts(article: Article, count: int, cuts: int, warn: WarnCallback) -> None:
+    if count > 1:
+        warn(f"{article.path}: {len(article.body):,} characters, processed in {count} parts; "
+             "phrases such as 'both countries' are resolved within each part")
+    if cuts:
+        warn(f"{article.path}: over-long text without a full stop cut into sentences at {cuts} place{'s' if cuts != 1 else ''}")
+
+
+def merge_facts(article: Article, parts: list[DocumentFacts]) -> DocumentFacts:
+    """One DocumentFacts from the facts of consecutive parts of an article (offsets already shifted)."""
+    if len(parts) == 1:
+        return replace(parts[0], article=article)
+    entities: dict[str, object] = {}
+    for part in parts:
+        for entity in part.entities:
+            entities.setdefault(entity.id, entity)
+    return DocumentFacts(
+        article=article,
+        sentences=tuple(sorted(s for p in parts for s in p.sentences)),
+        entities=tuple(sorted(entities.values())),  # type: ignore[type-var]
+        mentions=tuple(sorted({m for p in parts for m in p.mentions})),
+        figures=tuple(sorted({f for p in parts for f in p.figures})),
+        relations=tuple(sorted({r for p in parts for r in p.relations})),
+    )
+
+
+def build_graph(
+    paths: Iterable[Path | str],
+    *,
+    nlp=None,
+    progress: ProgressCallback | None = None,
+    encoding: str | None = None,
+    max_bytes: int | None = None,
+) -> BuildResult:
+    """Read the corpus under ``paths`` and build its knowledge graph in memory.
+
+    ``encoding`` decodes files that are not UTF-8; ``max_bytes`` refuses larger files. The
+    result's ``warnings`` list what ingest and extraction skipped, repaired or cut.
+    """
     start = time.perf_counter()
-    articles = read_corpus(paths)
-    documents = extract_documents(articles, nlp=nlp, progress=progress)
-    corpus = ", ".join(sorted({str(Path(a.path).parent) for a in articles}))
-    info = BuildInfo(time=build_time(articles), corpus=corpus)
+    corpus = load_corpus(paths, encoding=encoding, max_bytes=max_bytes)
+    articles, warnings = corpus.articles, list(corpus.warnings)
+    documents = extract_documents(articles, nlp=nlp, progress=progress, warn=warnings.append)
+    where = ", ".join(sorted({str(Path(a.path).parent) for a in articles}))
+    info = BuildInfo(time=build_time(articles), corpus=where)
     dataset = facts_to_dataset(documents, info)
-    return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start)
+    return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start, warnings=warnings)
 
 
 LOCK_NAME = ".kg-build.lock"

@@ -47,27 +47,33 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path), help="Directory for the outputs.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
-def build(paths, out_dir, quiet):
+@click.option("--encoding", metavar="ENCODING", help="Decode documents that are not UTF-8 with this encoding (e.g. cp1252); without it they are an error.")
+@click.option("--max-bytes", type=click.IntRange(1), metavar="N", help="Refuse (exit 2) any document file larger than N bytes.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (warnings are still printed).")
+def build(paths, out_dir, encoding, max_bytes, quiet):
     """Build the graph from corpus documents (default: corpus/) into OUT.
 
     PATHS are corpus directories or .txt/.md documents. Writes graph.ttl (Turtle) and
     graph.trig (one named graph per document), atomically: a failed build leaves the previous
-    files intact.
+    files intact. What the build skipped or repaired (empty or repeated documents, a byte-order
+    mark, control characters, HTML, a missing date, ...) is printed on stderr, one warning a
+    line, and counted in the summary; the exit code is 0 unless nothing could be built.
     """
     from .build import build_graph, write_outputs
     from .progress import progress_bar
 
     with progress_bar(quiet=quiet, description="Extracting") as progress:
-        result = build_graph(paths or [Path("corpus")], progress=progress)
+        result = build_graph(paths or [Path("corpus")], progress=progress, encoding=encoding, max_bytes=max_bytes)
     write_outputs(result, out_dir)
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     if not quiet:
         c = result.counts
         files = ", ".join(str(p) for p in result.files)
         click.echo(
             f"Built {c['documents']} documents: {c['sentences']} sentences, {c['entities']} entities "
             f"({c['mentions']} mentions), {c['figures']} figures, {c['relations']} relations, "
-            f"{c['triples']} triples; wrote {files} in {result.seconds:.1f} s"
+            f"{c['triples']} triples, {c['warnings']} warning{'' if c['warnings'] == 1 else 's'}; wrote {files} in {result.seconds:.1f} s"
         )
 
 

@@ -6,22 +6,36 @@ A document is a UTF-8 ``.txt`` or ``.md`` file. It starts with ``Key: value`` li
 ``2026-01-15``), ``language`` and ``license`` (or ``licence``). A file without a header is read as
 a body only; its id is the file name without extension.
 
+Decoding (``rawtext.decode_document``): UTF-8; a byte-order mark (UTF-8, UTF-16, UTF-32) is
+removed and decides the encoding; other encodings only with ``encoding=`` (``kg build
+--encoding``). ``Article.text`` is the decoded file: without its byte-order mark, with control
+characters as spaces and lone surrogates as U+FFFD, every other character as published. Every
+offset of the graph counts characters (code points) of ``Article.text``.
+
 Scraping debris (comment prompts, share buttons, cookie notices; see
-``extract/patterns/debris.json``) is removed at ingest without touching the stored file: a
-trailing run of debris lines is cut off, debris lines inside the body are blanked with spaces of
-the same length. Every offset therefore stays valid against the stored text.
+``extract/patterns/debris.json``), HTML tags and zero-width or bidi characters are removed at
+ingest without touching the stored file: a trailing run of debris lines is cut off; debris lines,
+tags and invisible characters inside the body are blanked with spaces of the same length, and
+character references ("&amp;") become their character plus spaces. ``Article.body`` is that
+cleaned text, as long as the body slice of ``Article.text``, so every offset stays valid.
+
+``load_corpus`` skips empty documents and documents whose body repeats an earlier one, with a
+warning each; it fails only when nothing is left to build.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .errors import CorpusError
 from .lexicon import load_patterns
+from .rawtext import blank_markup, check_encoding, decode_document
 
 SUFFIXES = (".txt", ".md")
 _KEYS = {
@@ -43,7 +57,12 @@ _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 @dataclass(frozen=True)
 class Article:
-    """One corpus document. ``text`` is the stored file, decoded, character for character."""
+    """One corpus document. ``text`` is the stored file, decoded (see the module docstring).
+
+    ``body`` is the cleaned body the NLP pipeline reads: ``text[body_start:body_end]`` with
+    debris lines, HTML and invisible characters blanked; index ``i`` of the body is index
+    ``body_start + i`` of the stored text. ``warnings`` say what ingest changed or found.
+    """
 
     id: str
     path: str
@@ -57,19 +76,8 @@ class Article:
     language: str = "en"
     license: str | None = None
     removed: tuple[tuple[int, int], ...] = field(default=())
-
-    @property
-    def body(self) -> str:
-        """The cleaned body: ``text[body_start:body_end]`` with debris lines blanked.
-
-        Index ``i`` of the body is index ``body_start + i`` of the stored text.
-        """
-        chars = list(self.text[self.body_start : self.body_end])
-        for start, end in self.removed:
-            for i in range(start - self.body_start, end - self.body_start):
-                if chars[i] not in "\r\n":
-                    chars[i] = " "
-        return "".join(chars)
+    body: str = field(default="", repr=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def year(self) -> int | None:
@@ -108,21 +116,56 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def parse_article(text: str, path: str) -> Article:
-    """Parse the stored text of one document."""
+    """Parse the (decoded) stored text of one document; an ``EmptyDocument`` if it has no body."""
+    meta, pos = _parse_header(text, path)
+    body, removed, notes = _clean_body(text[pos:])
+    if not body.strip():
+        raise EmptyDocument(f"{path}: the document has no body text" + (" after its header" if pos else ""))
+    doc_id = meta.pop("id", None) or _default_id(path)
+    if not _ID.fullmatch(doc_id):
+        raise CorpusError(
+            f"{path}: id {doc_id!r} is not a valid document id; use lowercase letters, digits, '.', '_' or '-'"
+        )
+    date = meta.get("date")
+    if date is not None and not _DATE.fullmatch(date):
+        raise CorpusError(f"{path}: date {date!r} is not ISO 8601; write it as YYYY, YYYY-MM or YYYY-MM-DD")
+    if date is None:
+        notes.append("no date in its header; add 'Date: YYYY-MM-DD' so that periods such as 'last year' resolve")
+    return Article(
+        id=doc_id,
+        path=path,
+        text=text,
+        body_start=pos,
+        body_end=pos + len(body),
+        title=meta.get("title"),
+        source=meta.get("source"),
+        publisher=meta.get("publisher"),
+        date=date,
+        language=meta.get("language", "en"),
+        license=meta.get("license"),
+        removed=tuple((pos + s, pos + e) for s, e in removed),
+        body=body,
+        warnings=tuple(f"{path}: {note}" for note in notes),
+    )
+
+
+def _parse_header(text: str, path: str) -> tuple[dict[str, str], int]:
+    """The header's known keys and the offset where the body starts (after blank lines)."""
     meta: dict[str, str] = {}
     pos = 0
-    lines = text.splitlines(keepends=True)
-    if lines and lines[0].strip() == "---":
-        pos = len(lines[0])
-        for line in lines[1:]:
+    lines = _iter_lines(text)
+    first = next(lines, "")
+    if first.strip() == "---":
+        pos = len(first)
+        for line in lines:
             pos += len(line)
             if line.strip() == "---":
                 break
             _header_entry(line, meta, path)
         else:
             raise CorpusError(f"{path}: the '---' metadata block is never closed; add a '---' line after it")
-    elif lines and _is_header_line(lines[0]):
-        for line in lines:
+    elif _is_header_line(first):
+        for line in itertools.chain([first], lines):
             if not line.strip():
                 pos += len(line)
                 break
@@ -133,44 +176,42 @@ def parse_article(text: str, path: str) -> Article:
     # skip blank lines before the body
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
-    body_start = pos
-    body_end = len(text)
-    removed: list[tuple[int, int]] = []
-    line_spans = [s for s in _lines(text, body_start, body_end)]
-    # cut a trailing run of blank and debris lines
+    return meta, pos
+
+
+def _iter_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their line breaks, lazily (a corpus file may be large)."""
+    for match in re.finditer("[^\r\n\u2028\u2029]*(?:\r\n|[\r\n\u2028\u2029]|\\Z)", text):
+        if match.group():
+            yield match.group()
+
+
+def _clean_body(region: str) -> tuple[str, list[tuple[int, int]], list[str]]:
+    """The cleaned body of ``region`` (text after the header), its debris lines, and notes.
+
+    Markup is blanked first, so a debris line wrapped in tags is still recognised. A trailing
+    run of blank and debris lines is cut off; debris lines inside the body are blanked.
+    """
+    blanked = blank_markup(region)
+    cleaned = blanked.text
+    line_spans = _lines(cleaned, 0, len(cleaned))
     while line_spans:
         s, e = line_spans[-1]
-        if text[s:e].strip() and not is_debris(text[s:e]):
+        if cleaned[s:e].strip() and not is_debris(cleaned[s:e]):
             break
         line_spans.pop()
-    body_end = line_spans[-1][1] if line_spans else body_start
-    for s, e in line_spans:
-        if is_debris(text[s:e]):
-            removed.append((s, e))
-    if not text[body_start:body_end].strip():
-        raise CorpusError(f"{path}: the document has no body text after its header; add the article text")
-    doc_id = meta.pop("id", None) or _default_id(path)
-    if not _ID.fullmatch(doc_id):
-        raise CorpusError(
-            f"{path}: id {doc_id!r} is not a valid document id; use lowercase letters, digits, '.', '_' or '-'"
-        )
-    date = meta.get("date")
-    if date is not None and not _DATE.fullmatch(date):
-        raise CorpusError(f"{path}: date {date!r} is not ISO 8601; write it as YYYY, YYYY-MM or YYYY-MM-DD")
-    return Article(
-        id=doc_id,
-        path=path,
-        text=text,
-        body_start=body_start,
-        body_end=body_end,
-        title=meta.get("title"),
-        source=meta.get("source"),
-        publisher=meta.get("publisher"),
-        date=date,
-        language=meta.get("language", "en"),
-        license=meta.get("license"),
-        removed=tuple(removed),
-    )
+    end = line_spans[-1][1] if line_spans else 0
+    removed = [(s, e) for s, e in line_spans if is_debris(cleaned[s:e])]
+    pieces, last = [], 0
+    for s, e in removed:
+        pieces += [cleaned[last:s], " " * (e - s)]
+        last = e
+    pieces.append(cleaned[last:end])
+    return "".join(pieces), removed, blanked.notes()
+
+
+class EmptyDocument(CorpusError):
+    """A document without body text: skipped with a warning by ``load_corpus``."""
 
 
 def _is_header_line(line: str) -> bool:
@@ -194,25 +235,32 @@ def _default_id(path: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", stem).strip("-") or "doc"
 
 
-def read_article(path: Path) -> Article:
-    """Read and parse one document file."""
+def read_article(path: Path, *, encoding: str | None = None, max_bytes: int | None = None) -> Article:
+    """Read, decode and parse one document file (see ``rawtext.decode_document``)."""
     try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise CorpusError(
+                f"{path}: {size:,} bytes, more than --max-bytes {max_bytes:,}; split the file or raise --max-bytes"
+            )
         data = path.read_bytes()
     except OSError as err:
         raise CorpusError(f"{path}: cannot read the file ({err.strerror}); check that it exists and is readable") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise CorpusError(
-            f"{path}: not valid UTF-8 at byte {err.start} ({err.reason}); re-save the file as UTF-8"
-        ) from None
-    if text.startswith("\ufeff"):
-        raise CorpusError(f"{path}: starts with a byte-order mark; save it as UTF-8 without BOM")
-    return parse_article(text, str(path))
+    if not data:
+        raise EmptyDocument(f"{path}: the file is empty")
+    decoded = decode_document(data, str(path), encoding)
+    if not decoded.text.strip():
+        raise EmptyDocument(f"{path}: the file holds only " + ("a byte-order mark" if not decoded.text else "whitespace"))
+    article = parse_article(decoded.text, str(path))
+    notes = tuple(f"{path}: {note}" for note in decoded.notes)
+    return replace(article, warnings=notes + article.warnings)
 
 
 def find_documents(paths: Iterable[Path]) -> list[Path]:
-    """Expand directories into their document files (sorted); check that every path exists."""
+    """Expand directories into their document files (sorted); check that every path exists.
+
+    A file reached twice (named and inside a named directory) is read once.
+    """
     found: list[Path] = []
     for path in paths:
         if not path.exists():
@@ -225,17 +273,68 @@ def find_documents(paths: Iterable[Path]) -> list[Path]:
             )
         else:
             found.append(path)
-    return found
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
-def read_corpus(paths: Iterable[Path | str]) -> list[Article]:
-    """Read every document under the given files and directories, sorted by id."""
+@dataclass
+class Corpus:
+    """The articles of a corpus, sorted by id, and the warnings of reading them."""
+
+    articles: list[Article]
+    warnings: list[str]
+
+
+def load_corpus(paths: Iterable[Path | str], *, encoding: str | None = None, max_bytes: int | None = None) -> Corpus:
+    """Read every document under the given files and directories.
+
+    Empty documents and repeated bodies are skipped with a warning; a CorpusError if nothing is
+    left, if a file cannot be decoded or parsed, or if two documents share an id.
+    """
     paths = [Path(p) for p in paths]
+    encoding = check_encoding(encoding) if encoding else None
     files = find_documents(paths)
+    where = ", ".join(str(p) for p in paths) or "(no paths given)"
     if not files:
-        where = ", ".join(str(p) for p in paths) or "(no paths given)"
         raise CorpusError(f"No articles found in {where}; expected *.txt or *.md files")
-    articles = [read_article(f) for f in files]
+    articles, warnings = [], []
+    for file in files:
+        try:
+            articles.append(read_article(file, encoding=encoding, max_bytes=max_bytes))
+        except EmptyDocument as err:
+            warnings.append(f"{err}; skipped")
+    articles = _drop_repeated_bodies(sorted(articles, key=lambda a: (a.id, a.path)), warnings)
+    if not articles:
+        raise CorpusError(f"Nothing to build in {where}: every document was skipped ({'; '.join(warnings[:3])})")
+    _check_unique_ids(articles)
+    for article in articles:
+        warnings.extend(article.warnings)
+    return Corpus(articles, warnings)
+
+
+def read_corpus(paths: Iterable[Path | str], *, encoding: str | None = None, max_bytes: int | None = None) -> list[Article]:
+    """The articles of ``load_corpus`` (its warnings are dropped), sorted by id."""
+    return load_corpus(paths, encoding=encoding, max_bytes=max_bytes).articles
+
+
+def body_hash(article: Article) -> str:
+    """A hash of the body as stored: two files with the same article text share it."""
+    return hashlib.sha256(article.text[article.body_start : article.body_end].encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _drop_repeated_bodies(articles: list[Article], warnings: list[str]) -> list[Article]:
+    """Keep the first article (by id) of each body text; warn about the others."""
+    kept: dict[str, Article] = {}
+    for article in articles:
+        first = kept.setdefault(body_hash(article), article)
+        if first is not article:
+            warnings.append(f"{article.path}: same text as {first.path} (id {first.id!r}); skipped")
+    return list(kept.values())
+
+
+def _check_unique_ids(articles: list[Article]) -> None:
     seen: dict[str, str] = {}
     for article in articles:
         if article.id in seen:
@@ -243,4 +342,3 @@ def read_corpus(paths: Iterable[Path | str]) -> list[Article]:
                 f"{article.path}: id {article.id!r} is also used by {seen[article.id]}; give each document its own id"
             )
         seen[article.id] = article.path
-    return sorted(articles, key=lambda a: a.id)

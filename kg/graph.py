@@ -7,6 +7,8 @@ IRI) and one for the build's provenance; ``union(dataset)`` is the plain graph w
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
@@ -54,6 +56,20 @@ UNITS = {
     "tonne": UNIT.TONNE,
     "multiple": UNIT.UNITLESS,
 }
+
+
+#: Characters never kept in a label: controls, and format characters (zero-width, bidi, soft hyphen).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def clean_label(text: str) -> str:
+    """A label as shown: NFC, without invisible characters, whitespace runs as one space.
+
+    >>> clean_label("Cafe\\u0301\\u200b  Lumie\\u0300re\\n")
+    'Café Lumière'
+    """
+    text = _UNPRINTABLE.sub("", unicodedata.normalize("NFC", text))
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)
@@ -120,9 +136,10 @@ def period_literal(period: str) -> Literal:
 
 def _add_entity(graph: Graph, entity, gazetteer: Gazetteer) -> None:
     node = entity_iri(entity.id)
+    label = clean_label(entity.label) or entity.id
     graph.add((node, RDF.type, JKT[entity.type]))
-    graph.add((node, RDFS.label, Literal(entity.label, lang="en")))
-    graph.add((node, SKOS.prefLabel, Literal(entity.label, lang="en")))
+    graph.add((node, RDFS.label, Literal(label, lang="en")))
+    graph.add((node, SKOS.prefLabel, Literal(label, lang="en")))
     graph.add((node, JKT.inGazetteer, Literal(entity.in_gazetteer)))
     if entity.wikidata:
         graph.add((node, OWL.sameAs, WD[entity.wikidata]))
@@ -146,7 +163,7 @@ def _add_document(graph: Graph, facts: DocumentFacts, activity: URIRef) -> URIRe
     graph.add((doc, RDF.type, JKT.Document))
     graph.add((doc, NIF.isString, Literal(article.text)))
     graph.add((doc, DCTERMS.identifier, Literal(article.id)))
-    graph.add((doc, RDFS.label, Literal(article.title or article.id)))
+    graph.add((doc, RDFS.label, Literal(clean_label(article.title or "") or article.id)))
     if article.title:
         graph.add((doc, DCTERMS.title, Literal(article.title)))
     if article.source:
@@ -182,7 +199,11 @@ def _add_document(graph: Graph, facts: DocumentFacts, activity: URIRef) -> URIRe
 
 
 def _is_iri(text: str) -> bool:
-    return text.startswith(("http://", "https://")) and not any(c in text for c in ' <>"{}|\\^`\n\r\t')
+    return (
+        text.startswith(("http://", "https://"))
+        and not any(c in text for c in ' <>"{}|\\^`\n\r\t')
+        and not _UNPRINTABLE.search(text)
+    )
 
 
 def _add_figure(graph: Graph, figure: Figure, sentence: URIRef, activity: URIRef) -> None:
