@@ -175,10 +175,25 @@ def build_graph(
     corpus = load_corpus(paths, encoding=encoding, max_bytes=max_bytes)
     articles, warnings = corpus.articles, list(corpus.warnings)
     documents = extract_documents(articles, nlp=nlp, progress=progress, warn=warnings.append)
-    where = ", ".join(sorted({str(Path(a.path).parent) for a in articles}))
-    info = BuildInfo(time=build_time(articles), corpus=where)
+    info = BuildInfo(time=build_time(articles), corpus=corpus_label(articles))
     dataset = facts_to_dataset(documents, info)
     return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start, warnings=warnings)
+
+
+def corpus_label(articles: Iterable[Article]) -> str:
+    """The corpus directories as outputs name them: relative to the working directory, else by name only.
+
+    Outputs never carry absolute paths or host names, so the same corpus gives the same bytes
+    wherever it is built from.
+    """
+    names = set()
+    for article in articles:
+        folder = Path(article.path).parent
+        try:
+            names.add(folder.resolve().relative_to(Path.cwd().resolve()).as_posix() or ".")
+        except ValueError:
+            names.add(folder.name or ".")
+    return ", ".join(sorted(names))
 
 
 LOCK_NAME = ".kg-build.lock"

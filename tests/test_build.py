@@ -94,3 +94,19 @@ def test_python_dash_m_and_console_script_help():
     for cmd in ([sys.executable, "-m", "kg", "--help"], [os.path.join(os.path.dirname(sys.executable), "kg"), "build", "--help"]):
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
         assert proc.returncode == 0 and "Usage:" in proc.stdout
+
+
+@pytest.mark.slow
+def test_builds_in_separate_processes_are_byte_identical(tmp_path):
+    """Any PYTHONHASHSEED, any working directory, absolute or relative corpus path: the same bytes."""
+    outputs = []
+    for n, (seed, cwd, corpus) in enumerate([("1", ROOT, "corpus"), ("4242", tmp_path, str(ROOT / "corpus"))]):
+        out = tmp_path / f"out{n}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([sys.executable, "-m", "kg", "build", corpus, "--out", str(out)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        outputs.append(out)
+    for name in ("graph.ttl", "graph.trig", "graph.html"):
+        first, second = ((o / name).read_bytes() for o in outputs)
+        assert first == second, f"{name} differs between processes"
+        assert b"/work/" not in first and str(ROOT).encode() not in first and str(tmp_path).encode() not in first
