@@ -25,6 +25,8 @@ from ..lexicon import load_patterns
 AGENT_TYPES = {"Country", "Company", "Organization", "Person"}
 TOPIC_TYPES = {"Technology", "Industry", "Product"}
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+# "1.234,5" (dots group thousands) or "1,5" (one or two digits after the comma): unambiguous comma decimals
+_DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+,\d+|\d+,\d{1,2})$")
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d|2100)$")
 _ORDINAL_DIGITS = re.compile(r"\d{1,3}(st|nd|rd|th)")
 _MONTHS = {m: i for i, m in enumerate(
@@ -46,10 +48,16 @@ def parse_number(text: str) -> Decimal | None:
     Decimal('1234.5')
     >>> parse_number("two") is None
     True
+    >>> parse_number("\u22125"), parse_number("1.234,5"), parse_number("1,5")
+    (Decimal('-5'), Decimal('1234.5'), Decimal('1.5'))
+    >>> parse_number("1,234")  # three digits after the comma: thousands, not a decimal
+    Decimal('1234')
     """
-    text = text.strip()
+    text = text.strip().replace("\u2212", "-").replace("\u2013", "-") if text[:1] in "\u2212\u2013" else text.strip()
     if _NUMBER.match(text):
         return Decimal(text.replace(",", ""))
+    if _DECIMAL_COMMA.match(text):  # "1.234,5" and "1,5": a comma decimal, as written in much of Europe
+        return Decimal(text.replace(".", "").replace(",", "."))
     return None
 
 
@@ -517,7 +525,7 @@ class FigureExtractor:
         technologies = self._topics(doc, c, sent, measure_span, own_of)
         period = self._period(doc, c, head, sent, year)
         qualifier = self._qualifier(doc, c, sent)
-        value = c.value * sign
+        value = c.value * sign if c.value >= 0 else c.value  # a written sign ("−5%") is the direction itself
         measure_text = measure_span.text if measure_span is not None else (c.counted if c.unit in ("count", "rank") else None)
         if measure is None and not measure_text:
             measure_text = self._context_phrase(doc, c)
