@@ -80,6 +80,8 @@ class RelationExtractor:
         self.pronouns = set(data["pronoun_objects"])
         self.personal_pronouns = set(data["personal_pronouns"])
         self.honorifics = set(data["honorifics"])
+        self.locative_preps = set(data["locative_prepositions"])
+        self.possessive_pronouns = set(data["possessive_pronouns"])
         self.matcher = Matcher(nlp.vocab, validate=True)
         for index, rule in enumerate(self.rules):
             for trigger in rule.get("triggers", []):
@@ -103,15 +105,34 @@ class RelationExtractor:
                 if verb.lemma_.lower() in rule["verbs"]:
                     found.append((index, doc[verb.i : verb.i + 1]))
         # the longest trigger per rule and start wins; a rule may ask for a verb ("exports" the noun is no act)
+        by_rule: dict[str, list[Span]] = {}
+        for index, span in found:
+            by_rule.setdefault(self.rules[index]["name"], []).append(span)
         best: dict[tuple[int, int], Span] = {}
         for index, span in found:
-            wanted = self.rules[index].get("trigger_pos")
-            if wanted and span.root.pos_ not in wanted:
+            if not self._trigger_allowed(self.rules[index], span, by_rule):
                 continue
             key = (index, span.start)
             if key not in best or len(span) > len(best[key]):
                 best[key] = span
         return sorted(((i, s) for (i, _), s in best.items()), key=lambda x: (x[1].start, x[0]))
+
+    @staticmethod
+    def _trigger_allowed(rule: dict, span: Span, by_rule: dict[str, list[Span]]) -> bool:
+        """The rule's conditions on its trigger: part of speech, a clause's verb, a percentage before, no overlap."""
+        wanted = rule.get("trigger_pos")
+        if wanted and span.root.pos_ not in wanted:
+            return False
+        if rule.get("trigger_finite") and (span.root.pos_ != "VERB" or span.root.dep_ in ("amod", "acl", "compound")):
+            return False
+        if rule.get("trigger_after_percent"):
+            before = span.doc[span.start - 1] if span.start > 0 else None
+            if before is None or not (before.text == "%" or before.lower_ in ("percent", "cent")):
+                return False
+        for other in rule.get("suppressed_by", []):
+            if any(o.start < span.end and span.start < o.end for o in by_rule.get(other, [])):
+                return False
+        return True
 
     # -- mentions -------------------------------------------------------------------------
 
@@ -173,8 +194,12 @@ class RelationExtractor:
 
     def _subjects(self, doc: Doc, rule: dict, trigger: Span, mentions: list[_Mention], types: set[str]) -> list[_Mention]:
         sent = trigger.sent
-        candidates = [m for m in mentions if m.type in types and not (trigger.start <= m.start < trigger.end)]
+        candidates = [m for m in mentions if m.type in types and not (trigger.start <= m.start < trigger.end)
+                      and not self._locative(doc, m)]
         mode = rule.get("subject")
+        owner = self._possessive_pronoun_owner(doc, trigger)
+        if owner is not None:  # "during his visit to Indonesia": his is the clause's person
+            return [owner]
         if mode == "adjacent_before":
             before = [m for m in candidates if 0 <= trigger.start - m.end <= 0]
             return before[-1:]
@@ -336,6 +361,23 @@ class RelationExtractor:
             token = token.head
         prev = doc[mention.start - 1] if mention.start > sent.start else None
         return prev is not None and prev.lower_ in preps
+
+    def _locative(self, doc: Doc, mention: _Mention) -> bool:
+        """A place where something happens ("a summit held in Canada"), not an actor."""
+        root = doc[mention.start : mention.end].root
+        return root.dep_ == "pobj" and root.head.lower_ in self.locative_preps
+
+    def _possessive_pronoun_owner(self, doc: Doc, trigger: Span) -> _Mention | None:
+        """"his visit": the person who is the subject of the sentence's main clause."""
+        if not any(c.dep_ == "poss" and c.lower_ in self.possessive_pronouns for c in trigger.root.children):
+            return None
+        root = trigger.sent.root
+        for child in root.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                people = [e for e in doc.ents if e.label_ == "Person" and e.start <= child.i < e.end]
+                if people:
+                    return _Mention(people[0].start, people[0].end, (people[0].id_,), "Person")
+        return None
 
     def _personal_pronoun(self, doc: Doc, trigger: Span) -> list[_Mention]:
         """"he attended the meeting": a he/she subject is the last person named before it."""
