@@ -152,3 +152,28 @@ def test_heldout_passages_floor(nlp):
     """
     _, total = evaluate(pair_gold_with_documents(DATA / "heldout_gold", [DATA / "heldout"]), nlp=nlp)
     assert total["entities"].f1 >= 0.87 and total["figures"].f1 >= 0.95 and total["relations"].f1 >= 0.73
+
+
+REAL_TEXTS = sorted(p for p in CORPUS.glob("*.txt") if p.stem != "nikkei-maeil-survey-2026")
+
+
+@pytest.mark.slow
+def test_real_texts_floor(nlp):
+    """The nine real, openly licensed texts of the corpus (government releases, a fact sheet, an encyclopedia lead).
+
+    Before any rule change for them (the honest estimate for unseen text): entities 0.77 (types
+    0.80), figures 0.72, relations 0.40. The issue's targets are entities 0.85 with types 0.85,
+    figures 0.90, relations 0.60; the floors sit at the targets, below today's scores (README).
+    """
+    assert len(REAL_TEXTS) == 9
+    _, total = evaluate(pair_gold_with_documents(GOLD, REAL_TEXTS), nlp=nlp)
+    assert total["entities"].f1 >= 0.85 and total["entities"].type_accuracy >= 0.85
+    assert total["figures"].f1 >= 0.90
+    assert total["relations"].f1 >= 0.60
+
+
+@pytest.mark.slow
+def test_heldout_types_floor(nlp):
+    """Among the held-out entities found, the share with the right type (0.92 when it was first measured)."""
+    _, total = evaluate(pair_gold_with_documents(DATA / "heldout_gold", [DATA / "heldout"]), nlp=nlp)
+    assert total["entities"].type_accuracy >= 0.90
