@@ -306,6 +306,7 @@ def load_corpus(paths: Iterable[Path | str], *, encoding: str | None = None, max
         except EmptyDocument as err:
             warnings.append(f"{err}; skipped")
     articles = _drop_repeated_bodies(sorted(articles, key=lambda a: (a.id, a.path)), warnings)
+    _flag_near_duplicates(articles, warnings)
     if not articles:
         raise CorpusError(f"Nothing to build in {where}: every document was skipped ({'; '.join(warnings[:3])})")
     _check_unique_ids(articles)
@@ -332,6 +333,34 @@ def _drop_repeated_bodies(articles: list[Article], warnings: list[str]) -> list[
         if first is not article:
             warnings.append(f"{article.path}: same text as {first.path} (id {first.id!r}); skipped")
     return list(kept.values())
+
+
+_URL_QUERY = re.compile(r"(https?://[^\s?#]+)[?#]\S*")
+
+
+def story_key(article: Article) -> str:
+    """A fingerprint that ignores case, spacing and URL query strings (tracking parameters)."""
+    body = _URL_QUERY.sub(r"\1", article.text[article.body_start : article.body_end])
+    return hashlib.sha256(" ".join(body.lower().split()).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _source_key(article: Article) -> str | None:
+    return _URL_QUERY.sub(r"\1", article.source).rstrip("/").lower() if article.source else None
+
+
+def _flag_near_duplicates(articles: list[Article], warnings: list[str]) -> None:
+    """Warn about documents that tell the same story with other spacing or tracking parameters; keep both."""
+    first_by_key: dict[str, Article] = {}
+    for article in articles:
+        keys = [story_key(article)] + ([f"source:{_source_key(article)}"] if article.source else [])
+        earlier = next((first_by_key[k] for k in keys if k in first_by_key), None)
+        if earlier is not None:
+            warnings.append(
+                f"{article.path}: near-duplicate of {earlier.path} (id {earlier.id!r}): the same text or source "
+                "but for spacing or URL parameters; both are kept with their own provenance"
+            )
+        for key in keys:
+            first_by_key.setdefault(key, article)
 
 
 def _check_unique_ids(articles: list[Article]) -> None:
