@@ -41,6 +41,8 @@ from .namespace import (
 
 SOFTWARE = URIRef("https://w3id.org/jk-tech/software/kg")
 BUILD_GRAPH = URIRef("https://w3id.org/jk-tech/graph/build")
+#: The shared descriptions of entities (types, labels, Wikidata links), once for the whole build.
+ENTITIES_GRAPH = URIRef("https://w3id.org/jk-tech/graph/entities")
 #: Units that are not currencies -> QUDT unit IRIs.
 UNITS = {
     "percent": UNIT.PERCENT,
@@ -266,7 +268,13 @@ def _add_relation(graph: Graph, relation: Relation, sentence: URIRef, activity: 
 
 
 def facts_to_dataset(documents: list[DocumentFacts], info: BuildInfo, gazetteer: Gazetteer | None = None) -> Dataset:
-    """Build the dataset: one named graph per document plus the build's provenance graph."""
+    """Build the dataset: one named graph per document, the shared entity descriptions, the build's provenance.
+
+    A document's graph holds what that document says (its text, sentences, mentions, figures,
+    relations); what is true of an entity whichever document names it (type, labels, Wikidata
+    link, broader concept) lives once in ``ENTITIES_GRAPH``, so that a store's union default
+    graph returns each entity once.
+    """
     gazetteer = gazetteer or default_gazetteer()
     dataset = bind_prefixes(Dataset())
     activity = BUILD[build_id(documents)]
@@ -280,12 +288,13 @@ def facts_to_dataset(documents: list[DocumentFacts], info: BuildInfo, gazetteer:
     build.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
     build.add((SOFTWARE, RDFS.label, Literal("kg")))
     build.add((SOFTWARE, SCHEMA.softwareVersion, Literal(info.software_version)))
+    entities = dataset.graph(ENTITIES_GRAPH)
     for facts in sorted(documents, key=lambda d: d.article.id):
         graph = dataset.graph(document_iri(facts.article.id))
         doc = _add_document(graph, facts, activity)
         build.add((activity, PROV.used, doc))
         for entity in facts.entities:
-            _add_entity(graph, entity, gazetteer)
+            _add_entity(entities, entity, gazetteer)
         ends = {s.start: s.end for s in facts.sentences}
         for figure in facts.figures:
             _add_figure(graph, figure, sentence_iri(figure.article_id, figure.sentence_start, ends[figure.sentence_start]), activity)

@@ -110,3 +110,21 @@ def test_builds_in_separate_processes_are_byte_identical(tmp_path):
         first, second = ((o / name).read_bytes() for o in outputs)
         assert first == second, f"{name} differs between processes"
         assert b"/work/" not in first and str(ROOT).encode() not in first and str(tmp_path).encode() not in first
+
+
+def test_entity_descriptions_live_once_in_their_own_graph(built):
+    """A union default graph (Oxigraph, Fuseki) returns each entity once: descriptions are not repeated per document."""
+    import pyoxigraph as ox
+
+    from kg.graph import ENTITIES_GRAPH
+
+    _, out = built
+    store = ox.Store()
+    store.load(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG)
+    countries = "SELECT ?c WHERE { ?c a <https://w3id.org/jk-tech/ontology#Country> }"
+    union = [row["c"].value for row in store.query(countries, use_default_graph_as_union=True)]
+    assert union and len(union) == len(set(union))
+    placed = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?c a <https://w3id.org/jk-tech/ontology#Country> } }")
+    assert [row["g"].value for row in placed] == [str(ENTITIES_GRAPH)]
+    mentions = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?m <http://www.w3.org/2005/11/its/rdf#taIdentRef> ?e } FILTER(?g != <%s>) }"
+    assert int(next(iter(store.query(mentions % ENTITIES_GRAPH)))["n"].value) > 0  # mentions stay with their document
