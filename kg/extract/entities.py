@@ -21,8 +21,8 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from ..gazetteer import ENTITY_TYPES, Gazetteer, default_gazetteer, normalize_form
 from ..lexicon import load_patterns
@@ -72,17 +72,6 @@ def person_id(name: str) -> str:
     return f"{slugify(words[0])}-{rest}"
 
 
-def _token_pattern(token_text: str, case_sensitive: bool, variants: list[str] | None = None) -> dict[str, Any]:
-    if token_text in DASHES:
-        return {"ORTH": {"IN": DASHES}}
-    if token_text in ("'s", "\u2019s"):
-        return {"ORTH": {"IN": ["'s", "\u2019s"]}}
-    if case_sensitive:
-        return {"ORTH": token_text}
-    forms = sorted({token_text.lower(), *(v.lower() for v in variants or [])})
-    return {"LOWER": {"IN": forms}} if len(forms) > 1 else {"LOWER": forms[0]}
-
-
 def _number_variants(word: str) -> list[str]:
     """Naive singular/plural variants of the last word of a lowercase alias."""
     if not word.isalpha() or len(word) < 3:
@@ -96,24 +85,66 @@ def _number_variants(word: str) -> list[str]:
     return [word + "s"]
 
 
-def gazetteer_patterns(nlp: Language, gazetteer: Gazetteer) -> list[dict[str, Any]]:
-    """EntityRuler patterns for every surface form of every gazetteer entry.
+def _form_variants(form: str) -> list[str]:
+    """A surface form with each dash written as hyphen, en dash and em dash, and both apostrophes."""
+    variants = {form}
+    for dash in DASHES[1:]:
+        variants |= {v.replace(dash, "-") for v in variants}
+    if "-" in form or any(d in form for d in DASHES[1:]):
+        variants |= {v.replace("-", d) for v in list(variants) for d in ("\u2013", "\u2014")}
+    variants |= {v.replace("'s", "\u2019s") for v in variants} | {v.replace("\u2019s", "'s") for v in variants}
+    return sorted(variants)
+
+
+def gazetteer_phrases(gazetteer: Gazetteer) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(entity id, phrase) pairs to match: case-sensitive ones, and lowercase ones (any case).
 
     Forms with a capital letter match case-sensitively (so "US" never matches "us"); lowercase
-    forms match case-insensitively, their last word in singular or plural.
+    forms match in any case, their last word in singular or plural.
     """
-    patterns = []
+    exact: list[tuple[str, str]] = []
+    folded: list[tuple[str, str]] = []
     for entry in sorted(gazetteer.entries.values()):
         for form in entry.surface_forms:
-            tokens = [t.text for t in nlp.make_doc(form) if not t.is_space]
-            if not tokens:
+            if not form.strip():
                 continue
-            case_sensitive = any(c.isupper() for c in form)
-            pattern = [_token_pattern(t, case_sensitive) for t in tokens[:-1]]
-            last = tokens[-1]
-            pattern.append(_token_pattern(last, case_sensitive, None if case_sensitive else _number_variants(last)))
-            patterns.append({"label": entry.type, "pattern": pattern, "id": entry.id})
-    return patterns
+            if any(c.isupper() for c in form):
+                exact += [(entry.id, v) for v in _form_variants(form)]
+                continue
+            words = form.split()
+            lasts = [words[-1], *_number_variants(words[-1])]
+            for last in lasts:
+                folded += [(entry.id, v) for v in _form_variants(" ".join([*words[:-1], last]))]
+    return exact, folded
+
+
+class GazetteerMatcher:
+    """Every surface form of the gazetteer, matched with spaCy's PhraseMatcher (hash lookups, not patterns)."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        exact, folded = gazetteer_phrases(gazetteer)
+        for matcher, pairs, lower in ((self.exact, exact, False), (self.folded, folded, True)):
+            by_id: dict[str, list] = {}
+            for entity_id, phrase in pairs:
+                by_id.setdefault(entity_id, []).append(nlp.make_doc(phrase.lower() if lower else phrase))
+            for entity_id, docs in sorted(by_id.items()):
+                matcher.add(entity_id, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Gazetteer matches (longest first) overwrite the NER entities they overlap."""
+        spans = []
+        for matcher in (self.exact, self.folded):
+            for key, start, end in matcher(doc):
+                entry = self.gazetteer[doc.vocab.strings[key]]
+                spans.append(Span(doc, start, end, label=entry.type, span_id=entry.id, kb_id=entry.wikidata or ""))
+        matched = filter_spans(spans)
+        taken = {i for span in matched for i in range(span.start, span.end)}
+        kept = [e for e in doc.ents if not any(i in taken for i in range(e.start, e.end))]
+        doc.ents = sorted(matched + kept, key=lambda e: e.start)
+        return doc
 
 
 class KGEntityRuler:
@@ -122,8 +153,7 @@ class KGEntityRuler:
     def __init__(self, nlp: Language, name: str, *, gazetteer: Gazetteer | None = None):
         self.name = name
         self.gazetteer = gazetteer or default_gazetteer()
-        self.ruler = EntityRuler(nlp, name=f"{name}_ruler", overwrite_ents=True, validate=False)
-        self.ruler.add_patterns(gazetteer_patterns(nlp, self.gazetteer))
+        self.ruler = GazetteerMatcher(nlp, self.gazetteer)
         rules = entity_rules()
         self.ner_types: dict[str, str] = rules["ner_label_types"]
         self.company_re = re.compile(rules["company_name_pattern"])

@@ -139,19 +139,23 @@ class RelationExtractor:
     @staticmethod
     def _zone_tokens(doc: Doc) -> set[int]:
         """Tokens of titles and of the employers named with them ("Minister for Foreign Affairs of Japan")."""
-        zones = doc.spans["kg_role_zones"] if "kg_role_zones" in doc.spans else []
-        return {i for span in zones for i in range(span.start, span.end)}
+        cached = doc.user_data.get("kg_zone_tokens")
+        if cached is None:
+            zones = doc.spans["kg_role_zones"] if "kg_role_zones" in doc.spans else []
+            cached = doc.user_data["kg_zone_tokens"] = frozenset(i for span in zones for i in range(span.start, span.end))
+        return cached
 
-    def _mentions(self, doc: Doc, sent: Span) -> list[_Mention]:
+    def _mentions_by_sentence(self, doc: Doc) -> dict[int, list[_Mention]]:
+        """Every mention (entities and joint phrases such as "both nations"), grouped by sentence, in one pass."""
         zone = self._zone_tokens(doc)
-        mentions = [
-            _Mention(ent.start, ent.end, (ent.id_,), ent.label_)
-            for ent in doc.ents
-            if sent.start <= ent.start < sent.end and not (ent.start in zone and ent.end - 1 in zone)
-        ]
         types = {ent.id_: ent.label_ for ent in doc.ents}
-        mentions += [_Mention(s, e, ids, types.get(ids[0], "Country")) for s, e, ids in doc._.groups if sent.start <= s < sent.end]
-        return sorted(mentions, key=lambda m: m.start)
+        found: dict[int, list[_Mention]] = {}
+        for ent in doc.ents:
+            if not (ent.start in zone and ent.end - 1 in zone):
+                found.setdefault(doc[ent.start].sent.start, []).append(_Mention(ent.start, ent.end, (ent.id_,), ent.label_))
+        for s, e, ids in doc._.groups:
+            found.setdefault(doc[s].sent.start, []).append(_Mention(s, e, ids, types.get(ids[0], "Country")))
+        return {start: sorted(mentions, key=lambda m: m.start) for start, mentions in found.items()}
 
     @staticmethod
     def _ids(mentions: list[_Mention]) -> list[str]:
@@ -421,12 +425,12 @@ class RelationExtractor:
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, Span]]) -> None:
         relations: set[Relation] = set()
-        mentions_by_sent: dict[int, list[_Mention]] = {}
+        mentions_by_sent = self._mentions_by_sentence(doc) if matches else {}
         pair = principal_pair(doc)
         for index, trigger in matches:
             rule = self.rules[index]
             sent = trigger.sent
-            mentions = mentions_by_sent.setdefault(sent.start, self._mentions(doc, sent))
+            mentions = mentions_by_sent.get(sent.start, [])
             subject_types = set(rule.get("subject_types") or self.agent_types)
             subjects = self._subjects(doc, rule, trigger, mentions, subject_types)
             objects = self._objects(doc, rule, trigger, mentions, subjects)
