@@ -25,6 +25,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from .errors import GraphError
 from .namespace import JKT, ONTOLOGY_IRI, ONTOLOGY_VERSION, PREFIXES, bind_prefixes
+from .resources import ONTOLOGY_PATH
 
 #: Format name -> (rdflib serializer, file extension, needs a dataset)
 RDF_FORMATS = {
@@ -38,7 +39,6 @@ RDF_FORMATS = {
 #: Formats of the networkx projection (kg.viz.to_networkx) for network tools and spreadsheets.
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 EXPORT_FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
-ONTOLOGY_PATH = Path(__file__).resolve().parent.parent / "ontology" / "jkt.ttl"
 
 # RFC 3987: an IRI has a scheme and never contains spaces, controls, <>"{}|^`\ or surrogates.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")

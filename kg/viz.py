@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -25,10 +26,10 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from .errors import GraphError, KGError
 from .export import write_atomic
-from .gazetteer import ENTITY_TYPES, ONTOLOGY_DIR
+from .gazetteer import ENTITY_TYPES
 from .namespace import ITSRDF, JKT, NIF, QUDT, SCHEMA
+from .resources import ONTOLOGY_PATH
 
-ONTOLOGY_PATH = ONTOLOGY_DIR / "jkt.ttl"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 VIS_VERSION = "9.1.2"
 SEED = 42
@@ -105,6 +106,24 @@ def _label(graph: Graph, node: URIRef) -> str | None:
             if chosen:
                 return chosen[0]
     return None
+
+
+def _names(graph: Graph, node: URIRef) -> list[str]:
+    """Every label and alias of a node, in any language: rdfs:label, skos:prefLabel, skos:altLabel."""
+    return sorted({str(v) for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for v in graph.objects(node, prop) if isinstance(v, Literal)})
+
+
+def search_key(text: str) -> str:
+    """The form the viewer's search compares: NFKC-normalised, lower case, single spaces.
+
+    The page's script does the same to what is typed (``normalize("NFKC").toLowerCase()``).
+
+    >>> search_key("  ＳＡＭＳＵＮＧ  Electronics")
+    'samsung electronics'
+    >>> search_key("韓国")
+    '韓国'
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def _decimal_text(value: Any) -> str:
@@ -199,7 +218,8 @@ def _entity_types(graph: Graph) -> dict[URIRef, str]:
 def to_networkx(graph: Graph | Dataset, *, ontology: Graph | None = None, max_evidence: int = MAX_EVIDENCE) -> nx.MultiDiGraph:
     """Project the RDF graph to a network: entities as nodes, typed relations as labelled edges.
 
-    Node attributes: label, type, iri, wikidata, degree, mentions, figures, evidence. Edge key
+    Node attributes: label, names (every label and alias, any language), type, iri, wikidata,
+    degree, mentions, figures, evidence. Edge key
     and ``relation``: the property's local name; ``label``: its rdfs:label from the ontology;
     ``evidence``: the sentences of the matching jkt:Assertion nodes with their document titles;
     ``assertions``, ``document_count`` and ``weight`` (the assertions, at least 1): their numbers.
@@ -218,6 +238,7 @@ def to_networkx(graph: Graph | Dataset, *, ontology: Graph | None = None, max_ev
         nx_graph.add_node(
             str(node),
             label=_label(graph, node) or local_name(node),
+            names=_names(graph, node),
             type=types[node],
             iri=str(node),
             wikidata=next((w for w in wikidata if w), ""),
@@ -506,11 +527,14 @@ def to_pyvis(nx_graph: nx.MultiDiGraph, *, seed: int = SEED):
         info = {k: data.get(k) for k in ("type", "iri", "wikidata", "degree", "mentions", "figures", "evidence")}
         info["wikidata"] = _http_iri(info["wikidata"])
         info["label"] = data["label"]
+        info["names"] = [name for name in data.get("names", []) if name != data["label"]]
+        search = [search_key(data["label"])] + [search_key(name) for name in info["names"]]
         # Skip pyvis's add_node bookkeeping (a linear scan per node): same dicts, linear time.
         net.nodes.append({
             "id": ids[node], "label": short_label(data["label"]), "shape": shape, "size": node_size(data["degree"]),
             "color": {"background": colour, "border": "#333333", "highlight": {"background": colour, "border": "#000000"}},
             "x": x, "y": y, "kind": data["type"], "info": info,
+            "search": list(dict.fromkeys(search)),  # the label's key first, then its other names'
         })
         net.node_ids.append(ids[node])
         net.node_map[ids[node]] = net.nodes[-1]
