@@ -118,23 +118,27 @@ EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml", "graphml", "gexf",
 @click.argument("graph", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl", show_default=True, help="The output format.")
 @click.option("--out", "out", type=click.Path(path_type=Path), help="File to write; default stdout (RDF) or out/graph.graphml, out/graph.gexf, out/ (csv: a directory).")
-def export_cmd(graph, fmt, out):
+@click.option("--bom", is_flag=True, help="csv only: start each file with a UTF-8 byte-order mark, so Excel on Windows reads it as UTF-8.")
+def export_cmd(graph, fmt, out, bom):
     """Export GRAPH (default: out/graph.trig) for other tools.
 
     RDF: ttl (Turtle), nt (N-Triples), nq (N-Quads), trig (TriG), jsonld (JSON-LD with the
     ontology's @context), xml (RDF/XML); TriG, N-Quads and JSON-LD keep one named graph per
-    document. Networks: graphml, gexf, csv (nodes.csv and edges.csv).
+    document. Networks: graphml, gexf (unique edge ids, weights; GEXF with the viewer's colours,
+    sizes and positions), csv (nodes.csv and edges.csv).
     """
     from .export import RDF_FORMATS, export_graph, serialize
     from .store import load_graph
 
+    if bom and fmt != "csv":
+        raise click.UsageError("--bom is for --format csv only")
     dataset = load_graph(graph)
     if out is None and fmt in RDF_FORMATS:
         sys.stdout.buffer.write(serialize(dataset, fmt))
         sys.stdout.flush()
         return
     out = out or (Path("out") if fmt == "csv" else Path("out") / f"graph.{fmt}")
-    files = export_graph(dataset, out, fmt)
+    files = export_graph(dataset, out, fmt, bom=bom)
     click.echo(f"Wrote {', '.join(str(f) for f in files)}", err=True)
 
 
@@ -183,25 +187,27 @@ def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service, timeou
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries call remote servers).")
 @click.option("--allow-remote-from", multiple=True, metavar="CIDR", help="Answer clients from this address or network too (repeatable).")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 32), help="Query worker processes.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Let browser pages from this origin (e.g. https://yasgui.org) read answers (repeatable); no CORS headers without it.")
 @click.option("--get", "get_path", metavar="PATH", help="Answer one GET request such as '/sparql?query=...' and exit (no socket).")
-def serve_cmd(graph, host, port, timeout, max_results, allow_service, allow_remote_from, workers, get_path):
+def serve_cmd(graph, host, port, timeout, max_results, allow_service, allow_remote_from, workers, cors, get_path):
     """Serve the graph over the SPARQL 1.1 Protocol (GET and POST at /sparql; a query page at /).
 
     Read-only and bounded: SPARQL Update and LOAD are refused, SERVICE unless --allow-service,
     FROM only for graphs of the file; queries stop after --timeout and answers after --max-results.
+    GET /sparql without a query gives the SPARQL 1.1 Service Description (Turtle, or JSON-LD).
     """
     from .serve import Limits, answer_once, serve
 
     limits = Limits(timeout=timeout, max_results=max_results, allow_service=allow_service)
     if get_path:
-        response = answer_once(graph, get_path, limits)
+        response = answer_once(graph, get_path, limits, cors=cors)
         click.echo(response.text, nl=False)
         if "X-KG-Truncated" in response.headers:
             click.echo(f"Warning: truncated after {max_results} rows (X-KG-Truncated: {response.headers['X-KG-Truncated']}); use --max-results", err=True)
         if response.status >= 400:
             sys.exit(2)
         return
-    serve(graph, host=host, port=port, limits=limits, allow_remote_from=list(allow_remote_from), workers=workers, echo=click.echo)
+    serve(graph, host=host, port=port, limits=limits, allow_remote_from=list(allow_remote_from), workers=workers, cors=cors, echo=click.echo)
 
 
 @cli.command("viz")

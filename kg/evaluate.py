@@ -27,11 +27,11 @@ from typing import Any
 from .corpus import Article
 from .errors import GoldError
 from .facts import DocumentFacts
-from .gazetteer import GAZETTEER_PATH, default_gazetteer, normalize_form
+from .gazetteer import default_gazetteer, normalize_form
 from .lexicon import load_patterns
+from .resources import ONTOLOGY_PATH
 
 PATTERNS_DIR = Path(__file__).parent / "extract" / "patterns"
-ONTOLOGY_PATH = GAZETTEER_PATH.parent / "jkt.ttl"
 TOLERANCE = Decimal("0.005")
 #: Predicted types the gold conventions leave out (cities and sites): not counted as false positives.
 UNSCORED_TYPES = frozenset({"Place"})

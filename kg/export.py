@@ -25,6 +25,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from .errors import GraphError
 from .namespace import JKT, ONTOLOGY_IRI, ONTOLOGY_VERSION, PREFIXES, bind_prefixes
+from .resources import ONTOLOGY_PATH
 
 #: Format name -> (rdflib serializer, file extension, needs a dataset)
 RDF_FORMATS = {
@@ -38,7 +39,6 @@ RDF_FORMATS = {
 #: Formats of the networkx projection (kg.viz.to_networkx) for network tools and spreadsheets.
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 EXPORT_FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
-ONTOLOGY_PATH = Path(__file__).resolve().parent.parent / "ontology" / "jkt.ttl"
 
 # RFC 3987: an IRI has a scheme and never contains spaces, controls, <>"{}|^`\ or surrogates.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -396,13 +396,16 @@ def _jsonld(graph: Graph | Dataset) -> bytes:
 # --- Writing files -------------------------------------------------------------------------------
 
 
-def export_graph(dataset: Graph | Dataset, path: Path | str, fmt: str, *, description: str | None = None) -> list[Path]:
+def export_graph(dataset: Graph | Dataset, path: Path | str, fmt: str, *, description: str | None = None, bom: bool = False) -> list[Path]:
     """Write the graph to ``path`` in an export format and return the files written.
 
     RDF formats write one file. ``graphml`` and ``gexf`` write the networkx projection of
-    kg.viz to one file; ``csv`` writes ``nodes.csv`` and ``edges.csv`` into the directory ``path``.
+    kg.viz to one file; ``csv`` writes ``nodes.csv`` and ``edges.csv`` into the directory ``path``,
+    starting with a UTF-8 byte-order mark if ``bom`` (Excel on Windows reads UTF-8 only then).
     """
     path = Path(path)
+    if bom and fmt != "csv":
+        raise GraphError(f"a byte-order mark (--bom) is for csv only, not {fmt}; drop --bom or use --format csv")
     if fmt in RDF_FORMATS:
         data = serialize(dataset, fmt, description=description)
         write_atomic(path, data)
@@ -416,7 +419,7 @@ def export_graph(dataset: Graph | Dataset, path: Path | str, fmt: str, *, descri
         raise GraphError(f"format {fmt!r} needs kg.viz (the networkx projection), which is not installed") from None
     nx_graph = to_networkx(dataset)
     if fmt == "csv":
-        return write_csv(nx_graph, path)
+        return write_csv(nx_graph, path, bom=bom)
     from .viz import export_network
 
     export_network(nx_graph, path, fmt)
@@ -426,7 +429,9 @@ def export_graph(dataset: Graph | Dataset, path: Path | str, fmt: str, *, descri
 #: Leading characters that make spreadsheets evaluate a cell as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NODE_COLUMNS = ("id", "label", "type", "wikidata", "mentions", "degree")
-EDGE_COLUMNS = ("source", "target", "relation", "label", "confidence", "assertions", "evidence", "documents")
+EDGE_COLUMNS = ("source", "target", "relation", "label", "confidence", "assertions", "weight", "evidence", "documents")
+#: UTF-8 byte-order mark: without it Excel on Windows decodes a CSV file as the ANSI code page.
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def _cell(value) -> str | int | float:
@@ -452,12 +457,13 @@ def _csv_bytes(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     return stream.getvalue().encode("utf-8")
 
 
-def write_csv(nx_graph, directory: Path | str) -> list[Path]:
+def write_csv(nx_graph, directory: Path | str, *, bom: bool = False) -> list[Path]:
     """Write the network as ``nodes.csv`` and ``edges.csv`` (UTF-8, one header row) into directory.
 
     Nodes: id (the IRI), label, type, wikidata, mentions, degree. Edges: source, target, relation
-    (the property's local name), label, confidence, assertions, and the evidence sentences and
-    their documents, one per line within the cell. Rows are sorted, so the bytes are stable.
+    (the property's local name), label, confidence, assertions, weight, and the evidence sentences
+    and their documents, one per line within the cell. Rows are sorted, so the bytes are stable.
+    With ``bom`` each file starts with a UTF-8 byte-order mark, for Excel on Windows.
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
@@ -475,9 +481,10 @@ def write_csv(nx_graph, directory: Path | str) -> list[Path]:
             "documents": "\n".join(e.get("document", "") for e in evidence),
         })
     edges.sort(key=lambda e: (str(e["source"]), str(e["target"]), str(e["relation"])))
+    prefix = UTF8_BOM if bom else b""
     outputs = {
-        directory / "nodes.csv": _csv_bytes(NODE_COLUMNS, nodes),
-        directory / "edges.csv": _csv_bytes(EDGE_COLUMNS, edges),
+        directory / "nodes.csv": prefix + _csv_bytes(NODE_COLUMNS, nodes),
+        directory / "edges.csv": prefix + _csv_bytes(EDGE_COLUMNS, edges),
     }
     for path, data in outputs.items():
         write_atomic(path, data)

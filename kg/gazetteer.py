@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import KGError
+from .resources import GAZETTEER_PATH
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-GAZETTEER_PATH = ONTOLOGY_DIR / "gazetteer.jsonl"
 
 #: Entity types (ontology class local names) a gazetteer entry may have.
 ENTITY_TYPES = (

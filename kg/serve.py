@@ -23,6 +23,7 @@ import ipaddress
 import json
 import multiprocessing
 import queue
+import re
 import signal
 import socket
 import sys
@@ -36,7 +37,7 @@ from typing import Any, Callable, Mapping, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import GraphError, KGError, QueryError
-from .query import LOAD_TIMEOUT, QueryProcess, QueryRefused, QueryTimeout, library, run_bounded, run_query, timeout_message
+from .query import GRAPH_FORMATS, LOAD_TIMEOUT, QueryProcess, QueryRefused, QueryTimeout, library, run_bounded, run_query, timeout_message
 from .store import resolve_graph_path
 
 #: Media type -> results format, for SELECT / ASK and for CONSTRUCT / DESCRIBE.
@@ -69,6 +70,21 @@ MEDIA_TYPES = {
 }
 MAX_QUERY_BYTES = 256 * 1024
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+#: What a CORS preflight may ask for, and how long a browser may cache the answer.
+CORS_METHODS = "GET, POST, OPTIONS"
+CORS_HEADERS = "Content-Type, Accept"
+CORS_MAX_AGE = "600"
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
+_HOST = re.compile(r"[A-Za-z0-9.\-]+(:\d{1,5})?|\[[0-9A-Fa-f:.]+\](:\d{1,5})?")
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+VOID = "http://rdfs.org/ns/void#"
+#: sd:resultFormat values: the W3C format IRIs of the media types the endpoint answers with.
+SD_RESULT_FORMATS = (
+    "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+    "Turtle", "N-Triples", "JSON-LD", "RDF_XML",
+)
+SD_TYPES = {"text/turtle": "ttl", "application/x-turtle": "ttl", "application/ld+json": "jsonld", "application/n-triples": "nt", "application/rdf+xml": "xml"}
 
 
 @dataclass(frozen=True)
@@ -310,19 +326,62 @@ def negotiate(accept: str, table: Mapping[str, str], default: str) -> str:
     return min(choices)[2] if choices else default
 
 
-class Endpoint:
-    """The SPARQL protocol, the query page and the safety rules, one request at a time."""
+def parse_origins(values: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """``--cors`` values: origins such as https://yasgui.org (scheme, host, optional port), or ``*``."""
+    origins = []
+    for value in values:
+        origin = value.strip().rstrip("/")
+        if origin != "*" and not _ORIGIN.fullmatch(origin):
+            raise QueryError(f"--cors {value!r}: not an origin; give scheme, host and optional port, such as https://yasgui.org or http://localhost:3000")
+        origins.append(origin.lower())
+    return tuple(origins)
 
-    def __init__(self, executor: Executor, limits: Limits, *, title: str = "kg graph") -> None:
+
+class Endpoint:
+    """The SPARQL protocol, the query page and the safety rules, one request at a time.
+
+    ``cors`` lists the origins whose browser pages may read the answers (CORS); without it no
+    CORS header is ever sent. ``base_url`` names the endpoint in its service description when the
+    request carries no usable Host header.
+    """
+
+    def __init__(self, executor: Executor, limits: Limits, *, title: str = "kg graph", cors: tuple[str, ...] = (), base_url: str = "http://localhost:7878") -> None:
         self.executor, self.limits, self.title = executor, limits, title
+        self.cors, self.base_url = parse_origins(cors), base_url
+        self._dataset: tuple[int, list[str]] | None = None
 
     def handle(self, request: Request) -> Response:
-        """Answer one request."""
+        """Answer one request, with CORS headers for an allowed origin."""
+        response = self._handle(request)
+        response.headers.update(self.cors_headers(request))
+        return response
+
+    def cors_headers(self, request: Request) -> dict[str, str]:
+        """CORS headers for the request's Origin: none unless --cors allowed it."""
+        if not self.cors:
+            return {}
+        origin = request.header("Origin").strip()
+        headers = {"Vary": "Origin"}
+        if not origin or ("*" not in self.cors and origin.lower() not in self.cors):
+            return headers
+        headers["Access-Control-Allow-Origin"] = "*" if "*" in self.cors else origin
+        headers["Access-Control-Expose-Headers"] = "X-KG-Truncated"
+        if request.method.upper() == "OPTIONS":
+            headers.update({
+                "Access-Control-Allow-Methods": CORS_METHODS,
+                "Access-Control-Allow-Headers": CORS_HEADERS,
+                "Access-Control-Max-Age": CORS_MAX_AGE,
+            })
+        return headers
+
+    def _handle(self, request: Request) -> Response:
         url = urlsplit(request.target)
         if url.path not in ("/", "/sparql", "/query"):
             return error(404, f"{url.path}: not found; the SPARQL endpoint is /sparql")
         params = parse_qs(url.query, keep_blank_values=True)
         method = request.method.upper()
+        if method == "OPTIONS":  # a CORS preflight (or a client asking what is allowed)
+            return Response(204, "", b"", {"Allow": "GET, POST, OPTIONS"})
         if method == "POST":
             if len(request.body) > MAX_QUERY_BYTES:
                 return error(413, f"request body larger than {MAX_QUERY_BYTES} bytes")
@@ -337,11 +396,15 @@ class Endpoint:
             else:
                 return error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
         elif method not in ("GET", "HEAD"):
-            return Response(405, "text/plain; charset=utf-8", b"only GET and POST are supported\n", {"Allow": "GET, POST"})
+            return Response(405, "text/plain; charset=utf-8", b"only GET and POST are supported\n", {"Allow": "GET, POST, OPTIONS"})
         if "update" in params:
             return error(403, "SPARQL Update is refused: this endpoint is read-only")
         if "query" not in params:
-            return self.page() if url.path == "/" else error(400, "missing 'query' parameter")
+            if url.path == "/":
+                return self.page()
+            if method == "POST":
+                return error(400, "missing 'query' parameter")
+            return self.service_description(request, url.path)
         if len(params["query"]) != 1:
             return error(400, "exactly one 'query' parameter is allowed")
         return self.executor.run(self.job(params, request.header("Accept")))
@@ -363,6 +426,36 @@ class Endpoint:
             named_graphs=tuple(params.get("named-graph-uri", [])),
         )
 
+    def service_description(self, request: Request, path: str) -> Response:
+        """The SPARQL 1.1 Service Description of this endpoint: Turtle, or JSON-LD (and others) on request."""
+        import pyoxigraph as ox
+
+        fmt = negotiate(request.header("Accept"), SD_TYPES, "ttl")
+        host = request.header("Host").strip()
+        base = f"http://{host}" if _HOST.fullmatch(host) else self.base_url
+        triples = service_description(base + path, self.limits, self.dataset_summary())
+        prefixes = {"sd": SD, "format": FORMATS_NS, "void": VOID} if fmt in ("ttl", "xml") else None
+        body = ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes)
+        return Response(200, MEDIA_TYPES[("graph", fmt)], body)
+
+    def dataset_summary(self) -> tuple[int | None, list[str]]:
+        """(triples in the default graph, names of the named graphs), asked of the engine once."""
+        if self._dataset is None:
+            count = self._rows("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            names = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+            if not count:
+                return None, []
+            # Named graphs are listed only when the answer was complete (not cut at max-results).
+            self._dataset = (int(count[0]["n"]["value"]), [row["g"]["value"] for row in names or []])
+        return self._dataset
+
+    def _rows(self, sparql: str) -> list[dict[str, Any]] | None:
+        """The JSON bindings of a query, or None if it failed or was cut (a description must not be partial)."""
+        response = self.executor.run(Job(sparql))
+        if response.status != 200 or "X-KG-Truncated" in response.headers:
+            return None
+        return json.loads(response.body)["results"]["bindings"]
+
     def page(self) -> Response:
         """The query page: a form and an inline script, no external resources."""
         examples = {name: entry.text for name, entry in library().items() if name != "wikidata-federated"}
@@ -379,6 +472,38 @@ class Endpoint:
         )
         csp = f"default-src 'none'; script-src '{SCRIPT_HASH}'; style-src 'unsafe-inline'; connect-src 'self'; form-action 'self'"
         return Response(200, "text/html; charset=utf-8", body.encode("utf-8"), {"Content-Security-Policy": csp})
+
+
+def service_description(endpoint: str, limits: Limits, dataset: tuple[int | None, list[str]]) -> list[Any]:
+    """The triples of a SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/)."""
+    import pyoxigraph as ox
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sd = lambda name: ox.NamedNode(SD + name)  # noqa: E731
+    service, default_dataset, default_graph = ox.BlankNode("service"), ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
+    features = ["UnionDefaultGraph", *(["BasicFederatedQuery"] if limits.allow_service else [])]
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        *(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name)) for name in SD_RESULT_FORMATS),
+        *(ox.Triple(service, sd("feature"), sd(name)) for name in features),
+        ox.Triple(service, sd("defaultDataset"), default_dataset),
+        ox.Triple(default_dataset, rdf_type, sd("Dataset")),
+        ox.Triple(default_dataset, sd("defaultGraph"), default_graph),
+        ox.Triple(default_graph, rdf_type, sd("Graph")),
+    ]
+    triples_count, names = dataset
+    if triples_count is not None:
+        triples.append(ox.Triple(default_graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(triples_count), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    for i, name in enumerate(names):
+        named = ox.BlankNode(f"graph{i}")
+        triples += [
+            ox.Triple(default_dataset, sd("namedGraph"), named),
+            ox.Triple(named, rdf_type, sd("NamedGraph")),
+            ox.Triple(named, sd("name"), ox.NamedNode(name)),
+        ]
+    return triples
 
 
 PAGE_SCRIPT = """
@@ -482,7 +607,7 @@ class _Handler(BaseHTTPRequestHandler):
         request = Request(self.command, self.path, dict(self.headers.items()), body)
         self._send(self.endpoint.handle(request))
 
-    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = _answer
+    do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _answer
 
     def _client_allowed(self) -> bool:
         address = ipaddress.ip_address(self.client_address[0].split("%")[0])
@@ -492,8 +617,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, response: Response) -> None:
         self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.content_type:
+            self.send_header("Content-Type", response.content_type)
+        if response.status != 204:  # RFC 9110: no Content-Length on 204
+            self.send_header("Content-Length", str(len(response.body)))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-store")
         for key, value in response.headers.items():
@@ -588,11 +715,11 @@ def make_server(endpoint: Endpoint, host: str, port: int, networks: list | None 
         raise GraphError(f"cannot listen on {host}:{port} ({err.strerror}); choose another --port or --host") from None
 
 
-def answer_once(graph: Path | str | None, target: str, limits: Limits | None = None, **request: Any) -> Response:
+def answer_once(graph: Path | str | None, target: str, limits: Limits | None = None, *, cors: tuple[str, ...] = (), **request: Any) -> Response:
     """Answer one request without a socket (``kg serve --get``); the query runs in a bounded child process."""
     limits = limits or Limits()
     path = resolve_graph_path(graph)
-    endpoint = Endpoint(OneShotExecutor(path, limits), limits, title=str(path))
+    endpoint = Endpoint(OneShotExecutor(path, limits), limits, title=str(path), cors=cors)
     return endpoint.handle(Request(request.pop("method", "GET"), target, **request))
 
 
@@ -608,22 +735,26 @@ def serve(
     limits: Limits | None = None,
     allow_remote_from: list[str] | None = None,
     workers: int = 2,
+    cors: tuple[str, ...] = (),
     echo: Callable[[str], None] = print,
 ) -> None:
-    """Serve the graph over the SPARQL 1.1 Protocol until interrupted."""
+    """Serve the graph over the SPARQL 1.1 Protocol until interrupted; ``cors`` lists allowed browser origins."""
     limits = limits or Limits()
     networks = parse_networks(allow_remote_from or [])
+    cors = parse_origins(cors)
     path = resolve_graph_path(graph)
     if host not in LOOPBACK:
         echo(f"Warning: listening on {host}, not loopback; only loopback clients and --allow-remote-from networks are answered")
     executor = ProcessExecutor(path, limits, workers=workers)
     try:
-        server = make_server(Endpoint(executor, limits, title=str(path)), host, port, networks, limits)
+        endpoint = Endpoint(executor, limits, title=str(path), cors=cors)
+        server = make_server(endpoint, host, port, networks, limits)
     except BaseException:
         executor.close()
         raise
     bound_host, bound_port = server.server_address[:2]
     shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
+    endpoint.base_url = f"http://{shown}:{bound_port}"
     echo(
         f"Serving {path} ({executor.triples} triples) at http://{shown}:{bound_port}/sparql "
         f"(timeout {limits.timeout:g} s, max {limits.max_results} rows, SERVICE "

@@ -12,10 +12,8 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import GraphError
 from .namespace import NIF, bind_prefixes
+from .resources import ONTOLOGY_PATH, SHAPES_PATH
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
-SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
-ONTOLOGY_PATH = ONTOLOGY_DIR / "jkt.ttl"
 #: pySHACL inference mode. "none" suffices: the ontology graph is mixed into the data graph, so
 #: sh:targetClass follows rdfs:subClassOf, and it is several times faster than "rdfs".
 INFERENCE = "none"

@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -25,10 +26,10 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from .errors import GraphError, KGError
 from .export import write_atomic
-from .gazetteer import ENTITY_TYPES, ONTOLOGY_DIR
+from .gazetteer import ENTITY_TYPES
 from .namespace import ITSRDF, JKT, NIF, QUDT, SCHEMA
+from .resources import ONTOLOGY_PATH
 
-ONTOLOGY_PATH = ONTOLOGY_DIR / "jkt.ttl"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 VIS_VERSION = "9.1.2"
 SEED = 42
@@ -105,6 +106,24 @@ def _label(graph: Graph, node: URIRef) -> str | None:
             if chosen:
                 return chosen[0]
     return None
+
+
+def _names(graph: Graph, node: URIRef) -> list[str]:
+    """Every label and alias of a node, in any language: rdfs:label, skos:prefLabel, skos:altLabel."""
+    return sorted({str(v) for prop in (RDFS.label, SKOS.prefLabel, SKOS.altLabel) for v in graph.objects(node, prop) if isinstance(v, Literal)})
+
+
+def search_key(text: str) -> str:
+    """The form the viewer's search compares: NFKC-normalised, lower case, single spaces.
+
+    The page's script does the same to what is typed (``normalize("NFKC").toLowerCase()``).
+
+    >>> search_key("  ＳＡＭＳＵＮＧ  Electronics")
+    'samsung electronics'
+    >>> search_key("韓国")
+    '韓国'
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
 def _decimal_text(value: Any) -> str:
@@ -199,9 +218,11 @@ def _entity_types(graph: Graph) -> dict[URIRef, str]:
 def to_networkx(graph: Graph | Dataset, *, ontology: Graph | None = None, max_evidence: int = MAX_EVIDENCE) -> nx.MultiDiGraph:
     """Project the RDF graph to a network: entities as nodes, typed relations as labelled edges.
 
-    Node attributes: label, type, iri, wikidata, degree, mentions, figures, evidence. Edge key
+    Node attributes: label, names (every label and alias, any language), type, iri, wikidata,
+    degree, mentions, figures, evidence. Edge key
     and ``relation``: the property's local name; ``label``: its rdfs:label from the ontology;
-    ``evidence``: the sentences of the matching jkt:Assertion nodes with their document titles.
+    ``evidence``: the sentences of the matching jkt:Assertion nodes with their document titles;
+    ``assertions``, ``document_count`` and ``weight`` (the assertions, at least 1): their numbers.
     """
     if hasattr(graph, "quads"):  # a Dataset: read the union of its named graphs
         union = Graph()
@@ -217,6 +238,7 @@ def to_networkx(graph: Graph | Dataset, *, ontology: Graph | None = None, max_ev
         nx_graph.add_node(
             str(node),
             label=_label(graph, node) or local_name(node),
+            names=_names(graph, node),
             type=types[node],
             iri=str(node),
             wikidata=next((w for w in wikidata if w), ""),
@@ -288,11 +310,12 @@ def _add_relations(graph: Graph, nx_graph: nx.MultiDiGraph, labels: dict[URIRef,
     for s, p, o in triples:
         if s not in nx_graph or o not in nx_graph:
             continue
-        items, confidences = [], []
+        items, confidences, documents = [], [], set()
         for assertion in assertions.get((s, p, o), []):
             source = graph.value(assertion, PROV.wasDerivedFrom)
             if isinstance(source, URIRef) and (found := evidence.sentence(source))["sentence"]:
                 items.append(found)
+                documents.add(found["document_iri"])
             confidence = graph.value(assertion, JKT.confidence)
             if confidence is not None:
                 confidences.append(float(confidence.toPython()))
@@ -305,6 +328,9 @@ def _add_relations(graph: Graph, nx_graph: nx.MultiDiGraph, labels: dict[URIRef,
             label=labels[URIRef(p)],
             evidence=items[:max_evidence],
             assertions=len(assertions.get((s, p, o), [])),
+            document_count=len(documents),
+            # Gephi and networkx read "weight": the assertions behind the edge, at least the triple itself.
+            weight=float(max(1, len(assertions.get((s, p, o), [])))),
             confidence=max(confidences) if confidences else None,
         )
 
@@ -501,11 +527,14 @@ def to_pyvis(nx_graph: nx.MultiDiGraph, *, seed: int = SEED):
         info = {k: data.get(k) for k in ("type", "iri", "wikidata", "degree", "mentions", "figures", "evidence")}
         info["wikidata"] = _http_iri(info["wikidata"])
         info["label"] = data["label"]
+        info["names"] = [name for name in data.get("names", []) if name != data["label"]]
+        search = [search_key(data["label"])] + [search_key(name) for name in info["names"]]
         # Skip pyvis's add_node bookkeeping (a linear scan per node): same dicts, linear time.
         net.nodes.append({
             "id": ids[node], "label": short_label(data["label"]), "shape": shape, "size": node_size(data["degree"]),
             "color": {"background": colour, "border": "#333333", "highlight": {"background": colour, "border": "#000000"}},
             "x": x, "y": y, "kind": data["type"], "info": info,
+            "search": list(dict.fromkeys(search)),  # the label's key first, then its other names'
         })
         net.node_ids.append(ids[node])
         net.node_map[ids[node]] = net.nodes[-1]
@@ -731,26 +760,66 @@ def _flat(value: Any) -> str | int | float | bool:
     return str(value)
 
 
-def flat_network(nx_graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attribute values are strings or numbers only (lists joined with ' | ')."""
+def edge_ids(nx_graph: nx.MultiDiGraph) -> list[str]:
+    """One id per edge, in edge order: ``e0``, ``e1``... as in the HTML viewer (Gephi keys edges by id)."""
+    return [f"e{i}" for i in range(nx_graph.number_of_edges())]
+
+
+def hex_rgb(colour: str) -> dict[str, int]:
+    """A ``#rrggbb`` colour as GEXF's viz:color.
+
+    >>> hex_rgb("#d62728")
+    {'r': 214, 'g': 39, 'b': 40}
+    """
+    return {"r": int(colour[1:3], 16), "g": int(colour[3:5], 16), "b": int(colour[5:7], 16)}
+
+
+def node_viz(nx_graph: nx.MultiDiGraph, *, seed: int = SEED) -> dict[Any, dict[str, Any]]:
+    """GEXF viz:color, viz:size and viz:position of every node: the viewer's class colours, sizes and layout."""
+    positions = layout(nx_graph, seed=seed)
+    viz = {}
+    for node, data in nx_graph.nodes(data=True):
+        x, y = positions[node]
+        colour = CLASS_STYLE.get(data.get("type", ""), ("#999999", "dot"))[0]
+        # The canvas's y axis points down, Gephi's up: flip it so Gephi shows the viewer's picture.
+        viz[node] = {"color": hex_rgb(colour), "size": node_size(data.get("degree", 0)), "position": {"x": x, "y": -y if y else 0.0, "z": 0.0}}
+    return viz
+
+
+def flat_network(nx_graph: nx.MultiDiGraph, *, viz: bool = False) -> nx.MultiDiGraph:
+    """A copy whose attribute values are strings or numbers only (lists joined with ' | ').
+
+    Edges are keyed by unique ids (``edge_ids``); with ``viz``, nodes carry GEXF's viz attributes.
+    """
     flat = nx.MultiDiGraph()
+    styles = node_viz(nx_graph) if viz else {}
     for node, data in nx_graph.nodes(data=True):
         # A missing value is left out, not written as "": readers type each attribute once.
         attrs = {k: _flat(v) for k, v in data.items() if v is not None}
         attrs["figure_count"] = len(data.get("figures", []))
+        if viz:
+            attrs["viz"] = styles[node]
         flat.add_node(node, **attrs)
-    for u, v, key, data in nx_graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, **{k: _flat(val) for k, val in data.items() if val is not None})
+    for edge_id, (u, v, key, data) in zip(edge_ids(nx_graph), nx_graph.edges(keys=True, data=True)):
+        attrs = {k: _flat(val) for k, val in data.items() if val is not None}
+        attrs.setdefault("relation", key)
+        if viz:
+            attrs["id"] = edge_id  # GEXF takes the id from this attribute, GraphML from the key
+        flat.add_edge(u, v, key=edge_id, **attrs)
     return flat
 
 
 def export_network(nx_graph: nx.MultiDiGraph, path: Path | str, fmt: str) -> Path:
-    """Write the projected network as GraphML or GEXF, for Gephi, Cytoscape and networkx."""
+    """Write the projected network as GraphML or GEXF, for Gephi, Cytoscape and networkx.
+
+    Every edge has a unique id and a numeric ``weight``; GEXF nodes also carry the viewer's
+    colour, size and position (viz:color, viz:size, viz:position).
+    """
     if fmt not in NETWORK_FORMATS:
         raise GraphError(f"unknown network format {fmt!r}; use one of {', '.join(NETWORK_FORMATS)}")
     generate = nx.generate_graphml if fmt == "graphml" else nx.generate_gexf
     path = Path(path)
-    text = "\n".join(generate(flat_network(nx_graph))) + "\n"
+    text = "\n".join(generate(flat_network(nx_graph, viz=fmt == "gexf"))) + "\n"
     # networkx stamps GEXF with today's date; without it the same graph always gives the same bytes.
     text = re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
     write_atomic(path, text.encode("utf-8"))

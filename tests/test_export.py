@@ -587,3 +587,29 @@ def test_network_export_refuses_invalid_iris_too(tmp_path):
     dataset.graph(DOC["net"]).add((URIRef("https://w3id.org/jk-tech/id/a b"), RDF.type, JKT.Country))
     with pytest.raises(GraphError, match="not a valid absolute IRI"):
         export_graph(dataset, tmp_path / "csv", "csv")
+
+
+def test_csv_has_no_byte_order_mark_by_default_and_one_with_bom(runner, tmp_path):
+    source = tmp_path / "net.trig"
+    source.write_bytes(serialize(network_dataset(), "trig"))
+    plain, excel = tmp_path / "plain", tmp_path / "excel"
+    assert runner.invoke(cli, ["export", str(source), "--format", "csv", "--out", str(plain)]).exit_code == 0
+    result = runner.invoke(cli, ["export", str(source), "--format", "csv", "--out", str(excel), "--bom"])
+    assert result.exit_code == 0, result.output
+    for name in ("nodes.csv", "edges.csv"):
+        without, with_bom = (plain / name).read_bytes(), (excel / name).read_bytes()
+        assert not without.startswith(b"\xef\xbb\xbf")
+        assert with_bom == b"\xef\xbb\xbf" + without
+        assert with_bom.decode("utf-8-sig") == without.decode("utf-8")
+    assert "日本" in (excel / "nodes.csv").read_bytes().decode("utf-8-sig")
+    header = (plain / "edges.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+    assert "weight" in header.split(",")
+
+
+def test_bom_is_refused_for_other_formats(runner, tmp_path):
+    source = tmp_path / "net.trig"
+    source.write_bytes(serialize(network_dataset(), "trig"))
+    result = runner.invoke(cli, ["export", str(source), "--format", "gexf", "--out", str(tmp_path / "g.gexf"), "--bom"])
+    assert result.exit_code == 2 and "--bom is for --format csv only" in result.output
+    with pytest.raises(GraphError, match="csv only"):
+        export_graph(network_dataset(), tmp_path / "g.ttl", "ttl", bom=True)

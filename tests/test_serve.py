@@ -114,7 +114,7 @@ def test_service_and_from_are_refused(endpoint):
 def test_bad_requests(endpoint):
     syntax = get(endpoint, "/sparql?query=" + quote("SELECT ?s WHERE { ?s ?p }"))
     assert syntax.status == 400 and "line 1, column" in syntax.text
-    assert get(endpoint, "/sparql").status == 400
+    assert post(endpoint, "", "application/x-www-form-urlencoded").status == 400  # no query
     assert get(endpoint, "/elsewhere?query=x").status == 404
     assert endpoint.handle(Request("DELETE", "/sparql")).status == 405
     assert post(endpoint, "SELECT * {}", "text/plain").status == 415

@@ -201,22 +201,40 @@
     data.relations.forEach(function (r) { filterRow(relationFilters, r.label, r.count, hiddenRelations, r.name); });
   }
 
-  // Search: exact label first, then the first label that contains the text.
+  // Search: every label and alias in any language, compared NFKC-normalised and in lower case
+  // (node.search holds the same keys, made by kg.viz.search_key). Exact main label first, then an
+  // exact other name, then the first label containing the text, then the first name containing it.
   var datalist = document.getElementById("search-labels");
   var byLabel = data.nodes.slice().sort(function (a, b) { return a.label.localeCompare(b.label); });
+  var seen = {};
   byLabel.forEach(function (n) {
-    var option = document.createElement("option");
-    option.value = n.label;
-    datalist.appendChild(option);
+    [fullLabel(n)].concat((n.info && n.info.names) || []).forEach(function (name) {
+      if (seen[name]) return;
+      seen[name] = true;
+      var option = document.createElement("option");
+      option.value = name;
+      datalist.appendChild(option);
+    });
   });
   var status = document.getElementById("search-status");
+  function searchKey(text) {
+    return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+  }
+  function keys(n) { return n.search && n.search.length ? n.search : [searchKey(fullLabel(n))]; }
   function find(text) {
-    var q = text.trim().toLowerCase();
+    var q = searchKey(text);
     if (!q) return null;
-    var exact = byLabel.filter(function (n) { return fullLabel(n).toLowerCase() === q || n.label.toLowerCase() === q; });
-    if (exact.length) return exact[0];
-    var partial = byLabel.filter(function (n) { return fullLabel(n).toLowerCase().indexOf(q) !== -1; });
-    return partial.length ? partial[0] : null;
+    var tests = [
+      function (k, i) { return i === 0 && k === q; },
+      function (k) { return k === q; },
+      function (k, i) { return i === 0 && k.indexOf(q) !== -1; },
+      function (k) { return k.indexOf(q) !== -1; }
+    ];
+    for (var t = 0; t < tests.length; t++) {
+      var hit = byLabel.filter(function (n) { return keys(n).some(tests[t]); });
+      if (hit.length) return hit[0];
+    }
+    return null;
   }
   document.getElementById("search-form").addEventListener("submit", function (event) {
     event.preventDefault();

@@ -1,0 +1,34 @@
+"""Where kg's data files are, in a checkout and in an installed wheel.
+
+The ontology (``jkt.ttl``, ``measures.ttl``, ``shapes.ttl``, ``gazetteer.jsonl``) lives in
+``ontology/`` at the repository root; the wheel carries it as ``kg/ontology/`` (pyproject.toml
+maps the directory into the package). Every module asks ``ontology_dir()`` instead of computing
+the path itself.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def ontology_dir() -> Path:
+    """The directory holding jkt.ttl: ``kg/ontology`` when installed, else ``ontology/`` beside ``kg/``.
+
+    >>> (ontology_dir() / "jkt.ttl").is_file()
+    True
+    """
+    for candidate in (PACKAGE_DIR / "ontology", PACKAGE_DIR.parent / "ontology"):
+        if (candidate / "jkt.ttl").is_file():
+            return candidate
+    return PACKAGE_DIR.parent / "ontology"  # missing: error messages name the checkout's path
+
+
+ONTOLOGY_DIR = ontology_dir()
+ONTOLOGY_PATH = ONTOLOGY_DIR / "jkt.ttl"
+SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
+MEASURES_PATH = ONTOLOGY_DIR / "measures.ttl"
+GAZETTEER_PATH = ONTOLOGY_DIR / "gazetteer.jsonl"
