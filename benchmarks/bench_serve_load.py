@@ -19,10 +19,8 @@ import argparse
 import json
 import platform
 import re
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -35,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.query import library  # noqa: E402
+from kg.serve import server_process  # noqa: E402
 
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 BINDINGS = {"entity": "jke:japan"}  # parameters of library queries, as a trailing VALUES clause
@@ -50,26 +49,6 @@ def cheap_queries() -> list[str]:
         values = "".join(f"\nVALUES ?{var} {{ {BINDINGS[var]} }}" for var in entry.parameters)
         texts.append(entry.text + values)
     return texts
-
-
-def start_server(graph: Path, timeout: float, workers: int) -> tuple[subprocess.Popen, str]:
-    command = [sys.executable, "-m", "kg", "serve", "--graph", str(graph), "--port", "0", "--timeout", str(timeout), "--workers", str(workers)]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = process.stdout.readline()
-    match = re.search(r"at (http://127\.0\.0\.1:\d+/sparql)", line)
-    if not match:
-        process.kill()
-        raise SystemExit(f"kg serve did not start: {line!r}")
-    return process, match[1]
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def ask(url: str, sparql: str, timeout: float) -> tuple[int, float]:
@@ -181,11 +160,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workers", type=int, default=2, help="the server's --workers")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="directory for the JSON results")
     args = parser.parse_args(argv)
-    process, url = start_server(args.graph, args.timeout, args.workers)
-    try:
+    with server_process(args.graph, "--timeout", str(args.timeout), "--workers", str(args.workers), cwd=ROOT) as (url, _):
         result = run(url, args.clients, args.queries, args.expensive, args.stalled, args.timeout)
-    finally:
-        stop_server(process)
     result.update(
         clients=args.clients, queries_per_client=args.queries, expensive=args.expensive, stalled=args.stalled,
         timeout=args.timeout, workers=args.workers, graph=str(args.graph), machine=f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores",

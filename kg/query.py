@@ -34,7 +34,7 @@ from .namespace import ENTITY
 from .namespace import PREFIXES as KG_PREFIXES
 from .safety import QueryInfo, inspect_query
 from .store import FORMATS as FILE_FORMATS
-from .store import read_checked, resolve_graph_path, syntax_message
+from .store import read_checked, resolve_graph_path, syntax_message, to_rdflib
 
 #: Prefixes every query may use without declaring them: kg's own plus common vocabularies.
 PREFIXES: dict[str, str] = {
@@ -221,25 +221,6 @@ def to_ox(term: Any, *, kind: str | None = None, name: str = "value") -> Any:
     if literal.datatype:
         return ox.Literal(str(literal), datatype=ox.NamedNode(str(literal.datatype)))
     return ox.Literal(str(literal))
-
-
-def to_rdflib(term: Any) -> Any:
-    """A pyoxigraph term -> the rdflib term (None stays None)."""
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    if isinstance(term, ox.Triple):
-        return (to_rdflib(term.subject), to_rdflib(term.predicate), to_rdflib(term.object))
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def to_python(term: Any) -> Any:

@@ -29,11 +29,12 @@ import socket
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Iterator, Mapping, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import GraphError, KGError, QueryError
@@ -769,3 +770,30 @@ def serve(
     finally:
         server.server_close()
         executor.close()
+
+
+@contextmanager
+def server_process(graph: Path | str, *options: str, cwd: Path | str | None = None) -> Iterator[tuple[str, Any]]:
+    """Start ``kg serve`` on a free loopback port in a child process; yield (endpoint URL, process); stop it.
+
+    For tests, benchmarks and scripts that need a real server:
+    ``with server_process("out/graph.trig", "--timeout", "2") as (url, process): ...``
+    """
+    import subprocess
+
+    command = [sys.executable, "-m", "kg", "serve", "--graph", str(graph), "--port", "0", *options]
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = process.stdout.readline()
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/sparql)", line)
+        if not match:
+            raise KGError(f"kg serve did not start: {line.strip()!r}")
+        yield match[1], process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

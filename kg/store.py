@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -173,7 +174,13 @@ def syntax_message(path: Path, oxfmt: ox.RdfFormat, err: Exception) -> str:
     return f"{path}: not valid {oxfmt.name} ({message[:300]})"
 
 
-def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+def to_rdflib(term: Any) -> Any:
+    """A pyoxigraph term -> the rdflib term (None stays None; a triple term becomes a tuple).
+
+    An ``xsd:string`` literal becomes a plain rdflib literal, as rdflib's own parsers make it.
+    """
+    if term is None:
+        return None
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -184,7 +191,9 @@ def _to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode
         if term.datatype.value == XSD_STRING:  # rdflib keeps plain literals apart from xsd:string ones
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise GraphError(f"RDF 1.2 triple terms are not supported here: {term}")
+    if isinstance(term, ox.Triple):
+        return (to_rdflib(term.subject), to_rdflib(term.predicate), to_rdflib(term.object))
+    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dataset:
@@ -204,12 +213,14 @@ def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dat
     graphs: dict[object, Graph] = {}
     batch = []
     for quad in quads:
+        if isinstance(quad.subject, ox.Triple) or isinstance(quad.object, ox.Triple):
+            raise GraphError(f"{path}: RDF 1.2 triple terms are not supported; kg reads RDF 1.1 graphs")
         name = quad.graph_name
-        key = None if isinstance(name, ox.DefaultGraph) else _to_rdflib(name)
+        key = None if isinstance(name, ox.DefaultGraph) else to_rdflib(name)
         graph = graphs.get(key)
         if graph is None:
             graph = graphs[key] = dataset.default_graph if key is None else dataset.graph(key)
-        batch.append((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object), graph))
+        batch.append((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), graph))
     dataset.addN(batch)
     known = {str(ns) for _, ns in dataset.namespaces()}
     for prefix, iri in sorted(prefixes.items()):

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +14,7 @@ import pytest
 
 from kg.cli import cli
 from kg.query import library, load_store
-from kg.serve import Endpoint, InlineExecutor, Limits, Request, _Handler, negotiate, parse_networks
+from kg.serve import Endpoint, InlineExecutor, Limits, Request, _Handler, negotiate, parse_networks, server_process
 
 from .conftest import DATA, ROOT
 
@@ -180,21 +177,8 @@ def test_serve_get_without_socket(runner):
 
 @pytest.fixture()
 def server():
-    command = [sys.executable, "-m", "kg", "serve", "--graph", str(FIXTURE), "--port", "0", "--timeout", "2", "--max-results", "50"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        line = process.stdout.readline()
-        match = re.search(r"at (http://127\.0\.0\.1:\d+/sparql)", line)
-        assert match, f"no address in {line!r}"
-        yield match[1], process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with server_process(FIXTURE, "--timeout", "2", "--max-results", "50", cwd=ROOT) as (url, process):
+        yield url, process
 
 
 def test_real_server_with_a_standard_client(server):

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import signal
-import subprocess
-import sys
 import urllib.request
 from urllib.parse import quote
 
@@ -17,7 +13,7 @@ from rdflib.namespace import RDF
 from kg.cli import cli
 from kg.errors import QueryError
 from kg.query import load_store
-from kg.serve import Endpoint, InlineExecutor, Limits, Request, parse_origins
+from kg.serve import Endpoint, InlineExecutor, Limits, Request, parse_origins, server_process
 
 from .conftest import DATA, ROOT
 
@@ -165,20 +161,8 @@ def test_service_description_lists_named_graphs(tmp_path):
 
 @pytest.fixture()
 def server():
-    command = [sys.executable, "-m", "kg", "serve", "--graph", str(FIXTURE), "--port", "0", "--workers", "1", "--cors", ALLOWED]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        line = process.stdout.readline()
-        match = re.search(r"at (http://127\.0\.0\.1:\d+/sparql)", line)
-        assert match, f"no address in {line!r}"
-        yield match[1]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with server_process(FIXTURE, "--workers", "1", "--cors", ALLOWED, cwd=ROOT) as (url, process):
+        yield url
 
 
 def test_preflight_and_service_description_over_a_socket(server):

@@ -7,11 +7,7 @@ and afterwards the listener must have seen no connection.
 
 from __future__ import annotations
 
-import re
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.request
@@ -22,6 +18,7 @@ import pytest
 import kg
 from kg.cli import cli
 from kg.query import QueryRefused, inspect_query, load_store, run_query
+from kg.serve import server_process
 
 from .conftest import DATA, ROOT
 
@@ -123,23 +120,12 @@ def test_cli_query_and_serve_get_refuse_every_spelling(runner, listener):
 
 
 def test_real_server_refuses_every_spelling(listener):
-    command = [sys.executable, "-m", "kg", "serve", "--graph", str(FIXTURE), "--port", "0", "--timeout", "5"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        match = re.search(r"at (http://127\.0\.0\.1:\d+/sparql)", process.stdout.readline())
-        assert match
+    with server_process(FIXTURE, "--timeout", "5", cwd=ROOT) as (url, _):
         for sparql in spellings(listener.port):
-            request = urllib.request.Request(match[1] + "?query=" + quote(sparql), headers={"Accept": "application/sparql-results+json"})
+            request = urllib.request.Request(url + "?query=" + quote(sparql), headers={"Accept": "application/sparql-results+json"})
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(request, timeout=30)
             assert refused.value.code in (400, 403), sparql
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
     assert listener.connections == 0
 
 
