@@ -95,7 +95,7 @@ class Limits:
     timeout: float = 10.0
     max_results: int = 10_000
     allow_service: bool = False
-    fast_seconds: float = 0.5  # a query running longer moves to the slow lane
+    fast_seconds: float = 0.25  # a query running longer moves to the slow lane
     max_memory: int | None = 2 * 2**30  # bytes a query process may allocate beyond its graph
     read_timeout: float = 10.0  # seconds a client has to send its request
     max_connections: int = 256  # handler threads; further connections wait in the listen backlog
@@ -225,8 +225,12 @@ class ProcessExecutor:
     lowest CPU priority and a fresh process takes its place in the fast lane. The slow lane holds
     at most ``workers`` queries; a query that would exceed that is stopped (503). A query past
     ``limits.timeout`` is stopped (503); a slow-lane process is discarded after its query, since
-    its priority cannot be raised again.
+    its priority cannot be raised again. A query that went to the slow lane once is remembered
+    (the last ``KNOWN_SLOW`` of them): sent again, it starts in a fresh low-priority process of its
+    own and never holds a fast-lane process at all.
     """
+
+    KNOWN_SLOW = 256
 
     def __init__(self, path: Path, limits: Limits, *, workers: int = 2, load_timeout: float = LOAD_TIMEOUT) -> None:
         self.path, self.limits, self.load_timeout = path, limits, load_timeout
@@ -236,11 +240,15 @@ class ProcessExecutor:
         self._lock = threading.Lock()
         self._slow = threading.BoundedSemaphore(max(1, workers))
         self.slow_slots = max(1, workers)
+        self._known_slow: dict[Job, None] = {}  # insertion-ordered: the oldest is forgotten first
         self.triples = 0
-        started = [self._start() for _ in range(max(1, workers))]
+        self._spares: queue.Queue[QueryProcess] = queue.Queue()
+        started = [self._start() for _ in range(max(1, workers) + 1)]
         for worker in started:
             self.triples = worker.wait_ready(load_timeout)
+        for worker in started[:-1]:
             self._idle.put(worker)
+        self._spares.put(started[-1])  # loaded and waiting: a slow query's place is taken at once
 
     def _start(self) -> QueryProcess:
         worker = QueryProcess(self.path, context=self._context, max_memory=self.limits.max_memory)
@@ -254,7 +262,12 @@ class ProcessExecutor:
             self._all.discard(worker)
 
     def _replace(self) -> None:
-        """Start a fresh fast-lane process in the background."""
+        """Give the fast lane a loaded spare at once (if one is ready) and load a new process in the background."""
+        try:
+            self._idle.put(self._spares.get_nowait())
+            target = self._spares
+        except queue.Empty:
+            target = self._idle
 
         def start() -> None:
             fresh = self._start()
@@ -264,13 +277,15 @@ class ProcessExecutor:
                 self._discard(fresh)
                 print(f"kg serve: cannot start a query worker: {err}", file=sys.stderr)
                 return
-            self._idle.put(fresh)
+            target.put(fresh)
 
         threading.Thread(target=start, daemon=True).start()
 
     def run(self, job: Job) -> Response:
         timeout = self.limits.timeout
         started = time.monotonic()
+        if job in self._known_slow:
+            return self._slow_from_start(job, started)
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
@@ -281,11 +296,36 @@ class ProcessExecutor:
                 response = worker.receive()
                 self._idle.put(worker)
                 return response
+            self._remember_slow(job)
             return self._slow_lane(worker, started)
         except (KGError, EOFError, OSError):
             self._discard(worker)
             self._replace()
             return error(500, "the query worker crashed; it has been restarted")
+
+    def _remember_slow(self, job: Job) -> None:
+        with self._lock:
+            self._known_slow[job] = None
+            while len(self._known_slow) > self.KNOWN_SLOW:
+                del self._known_slow[next(iter(self._known_slow))]
+
+    def _slow_from_start(self, job: Job, started: float) -> Response:
+        """A query known to be slow: its own fresh process at the lowest priority, from the start."""
+        if not self._slow.acquire(blocking=False):
+            return error(503, f"{self.slow_slots} long queries are running already; try again later or narrow it")
+        worker = self._start()
+        try:
+            worker.renice(19)
+            worker.wait_ready(self.load_timeout)
+            worker.send(partial(execute, job=job, limits=self.limits))
+            if worker.poll(max(0.0, self.limits.timeout - (time.monotonic() - started))):
+                return worker.receive()
+            return error(503, timeout_message(self.limits.timeout))
+        except (KGError, EOFError, OSError):
+            return error(500, "the query worker crashed; try again later")
+        finally:
+            self._discard(worker)
+            self._slow.release()
 
     def _slow_lane(self, worker: QueryProcess, started: float) -> Response:
         """Finish a long query at low CPU priority, its fast-lane place taken by a fresh process."""
