@@ -16,7 +16,8 @@ from rdflib import Dataset
 
 from .corpus import Article, load_corpus
 from .errors import GraphError, KGError
-from .export import remove_stale_temporaries, serialize, write_all_atomic
+from .export import serialize
+from .files import remove_stale_temporaries, write_all_atomic
 from .facts import DocumentFacts
 from .graph import BuildInfo, facts_to_dataset, union
 

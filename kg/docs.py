@@ -16,7 +16,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from .errors import GraphError
-from .export import write_atomic
+from .files import write_atomic
 from .validate import ONTOLOGY_PATH
 
 DEFAULT_DOCS_PATH = Path("out") / "ontology.html"

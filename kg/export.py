@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -24,6 +22,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from .errors import GraphError
+from .files import remove_stale_temporaries, write_all_atomic, write_atomic  # noqa: F401  (part of this module's API)
 from .namespace import JKT, ONTOLOGY_IRI, ONTOLOGY_VERSION, PREFIXES, bind_prefixes
 from .resources import ONTOLOGY_PATH
 
@@ -489,80 +488,3 @@ def write_csv(nx_graph, directory: Path | str, *, bom: bool = False) -> list[Pat
     for path, data in outputs.items():
         write_atomic(path, data)
     return list(outputs)
-
-
-#: kg's own temporaries: ".<file>.kg-<pid>-<random>.tmp" beside the file they will replace.
-TEMPORARY = re.compile(r"^\..+\.kg-(\d+)-[a-z0-9_]+\.tmp$")
-
-
-def _write_file(fd: int, data: bytes) -> None:
-    """Write all bytes to a file descriptor and flush them to the disk."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
-    os.fsync(fd)
-
-
-def _write_temporary(path: Path, data: bytes) -> Path:
-    """The data in a new temporary file beside ``path``, with the permissions of a normal file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.kg-{os.getpid()}-", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        _write_file(fd, data)
-    except BaseException:
-        os.close(fd)
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    return Path(tmp)
-
-
-def write_all_atomic(outputs: dict[Path, bytes]) -> list[Path]:
-    """Write several files as one set: all to temporaries first, renamed into place only when every one is written.
-
-    On any failure (disk full, unwritable directory) the temporaries are removed and the previous
-    files stay as they were.
-    """
-    temporaries: dict[Path, Path] = {}
-    current: Path | None = None
-    try:
-        for current, data in outputs.items():
-            current = Path(current)
-            current.parent.mkdir(parents=True, exist_ok=True)
-            temporaries[current] = _write_temporary(current, data)
-        for current, tmp in temporaries.items():
-            os.replace(tmp, current)
-    except OSError as err:
-        raise GraphError(f"{current}: cannot write ({err.strerror or err}); free space or choose another output path") from None
-    finally:
-        for tmp in temporaries.values():
-            tmp.unlink(missing_ok=True)
-    return list(temporaries)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to path via a temporary file in the same directory and an atomic rename."""
-    write_all_atomic({Path(path): data})
-
-
-def remove_stale_temporaries(directory: Path) -> list[Path]:
-    """Delete kg's temporaries left in ``directory`` by processes that no longer run (killed builds)."""
-    removed = []
-    for path in Path(directory).glob(".*.tmp"):
-        match = TEMPORARY.match(path.name)
-        if match and not _process_alive(int(match[1])):
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by someone else
-        return True
-    return True

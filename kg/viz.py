@@ -25,7 +25,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from .errors import GraphError, KGError
-from .export import write_atomic
+from .files import write_atomic
 from .gazetteer import ENTITY_TYPES
 from .namespace import ITSRDF, JKT, NIF, QUDT, SCHEMA
 from .resources import ONTOLOGY_PATH

@@ -367,9 +367,14 @@ class RelationExtractor:
         return prev is not None and prev.lower_ in preps
 
     def _locative(self, doc: Doc, mention: _Mention) -> bool:
-        """A place where something happens ("a summit held in Canada"), not an actor."""
+        """A place where something happens ("a summit held in Canada") or a source quoted, not an actor."""
         root = doc[mention.start : mention.end].root
-        return root.dep_ == "pobj" and root.head.lower_ in self.locative_preps
+        if root.dep_ != "pobj":
+            return False
+        prep = root.head
+        if prep.lower_ == "to" and prep.head.lower_ == "according":
+            return True  # "according to the Korea International Trade Association": a source, not an actor
+        return prep.lower_ in self.locative_preps
 
     def _possessive_pronoun_owner(self, doc: Doc, trigger: Span) -> _Mention | None:
         """"his visit": the person who is the subject of the sentence's main clause."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from kg import export as export_module
+from kg import files as files_module
 from kg.build import LOCK_NAME, output_lock, write_outputs
 from kg.cli import cli
 from kg.errors import GraphError, KGError
@@ -165,7 +165,7 @@ def test_case_40_unwritable_path_is_one_line_error(tmp_path, runner):
 
 
 def _disk_full_after(monkeypatch, good_writes: int) -> None:
-    real = export_module._write_file
+    real = files_module._write_file
     calls = {"n": 0}
 
     def write_file(fd, data):
@@ -175,7 +175,7 @@ def _disk_full_after(monkeypatch, good_writes: int) -> None:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(fd, data)
 
-    monkeypatch.setattr(export_module, "_write_file", write_file)
+    monkeypatch.setattr(files_module, "_write_file", write_file)
 
 
 def test_case_40_full_disk_leaves_no_partial_file(tmp_path, monkeypatch):

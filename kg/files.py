@@ -1,0 +1,90 @@
+"""Writing output files safely: all of a set or none, through temporaries renamed into place.
+
+Every module that writes files (build, export, viz, docs) uses these helpers, so that a failure
+(a full disk, an unwritable directory, a kill) never leaves a half-written or mixed set of files.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from .errors import GraphError
+
+#: kg's own temporaries: ".<file>.kg-<pid>-<random>.tmp" beside the file they will replace.
+TEMPORARY = re.compile(r"^\..+\.kg-(\d+)-[a-z0-9_]+\.tmp$")
+
+
+def _write_file(fd: int, data: bytes) -> None:
+    """Write all bytes to a file descriptor and flush them to the disk."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    """The data in a new temporary file beside ``path``, with the permissions of a normal file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.kg-{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
+        _write_file(fd, data)
+    except BaseException:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return Path(tmp)
+
+
+def write_all_atomic(outputs: dict[Path, bytes]) -> list[Path]:
+    """Write several files as one set: all to temporaries first, renamed into place only when every one is written.
+
+    On any failure (disk full, unwritable directory) the temporaries are removed and the previous
+    files stay as they were.
+    """
+    temporaries: dict[Path, Path] = {}
+    current: Path | None = None
+    try:
+        for current, data in outputs.items():
+            current = Path(current)
+            current.parent.mkdir(parents=True, exist_ok=True)
+            temporaries[current] = _write_temporary(current, data)
+        for current, tmp in temporaries.items():
+            os.replace(tmp, current)
+    except OSError as err:
+        raise GraphError(f"{current}: cannot write ({err.strerror or err}); free space or choose another output path") from None
+    finally:
+        for tmp in temporaries.values():
+            tmp.unlink(missing_ok=True)
+    return list(temporaries)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write bytes to path via a temporary file in the same directory and an atomic rename."""
+    write_all_atomic({Path(path): data})
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Delete kg's temporaries left in ``directory`` by processes that no longer run (killed builds)."""
+    removed = []
+    for path in Path(directory).glob(".*.tmp"):
+        match = TEMPORARY.match(path.name)
+        if match and not _process_alive(int(match[1])):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
