@@ -386,10 +386,16 @@ class Endpoint:
     request carries no usable Host header.
     """
 
+    ANSWER_CACHE_BYTES = 64 * 2**20
+
     def __init__(self, executor: Executor, limits: Limits, *, title: str = "kg graph", cors: tuple[str, ...] = (), base_url: str = "http://localhost:7878") -> None:
         self.executor, self.limits, self.title = executor, limits, title
         self.cors, self.base_url = parse_origins(cors), base_url
         self._dataset: tuple[int, list[str]] | None = None
+        self._cache: dict[Job, Response] = {}  # insertion-ordered: least recently used first
+        self._cached_bytes = 0
+        self._cache_lock = threading.Lock()
+        self._running: dict[Job, threading.Event] = {}  # jobs being run now, to wait for instead of repeating
 
     def handle(self, request: Request) -> Response:
         """Answer one request, with CORS headers for an allowed origin."""
@@ -448,7 +454,43 @@ class Endpoint:
             return self.service_description(request, url.path)
         if len(params["query"]) != 1:
             return error(400, "exactly one 'query' parameter is allowed")
-        return self.executor.run(self.job(params, request.header("Accept")))
+        return self.answer(self.job(params, request.header("Accept")))
+
+    def answer(self, job: Job) -> Response:
+        """Run a job, or give the answer of the same job run before (the graph is read-only).
+
+        Requests for a job that is running already wait for its answer (once) rather than running it again.
+        Only complete answers (status 200, not truncated) of at most ``ANSWER_CACHE_BYTES`` / 64
+        bytes are kept, the least recently used going first once ``ANSWER_CACHE_BYTES`` are held.
+        """
+        mine: threading.Event | None = None
+        for _ in range(2):  # the same job already running: wait for its answer instead of running it again
+            with self._cache_lock:
+                cached = self._cache.pop(job, None)
+                if cached is not None:
+                    self._cache[job] = cached  # now the most recent
+                    return Response(cached.status, cached.content_type, cached.body, dict(cached.headers))
+                running = self._running.get(job)
+                if running is None:
+                    mine = self._running[job] = threading.Event()
+                    break
+            running.wait(self.limits.timeout)
+        try:
+            response = self.executor.run(job)
+            size = len(response.body)
+            with self._cache_lock:
+                if response.status == 200 and "X-KG-Truncated" not in response.headers and size <= self.ANSWER_CACHE_BYTES // 64:
+                    self._cache[job] = response
+                    self._cached_bytes += size
+                    while self._cached_bytes > self.ANSWER_CACHE_BYTES:
+                        oldest = next(iter(self._cache))
+                        self._cached_bytes -= len(self._cache.pop(oldest).body)
+        finally:
+            if mine is not None:
+                with self._cache_lock:
+                    del self._running[job]
+                mine.set()
+        return Response(response.status, response.content_type, response.body, dict(response.headers))
 
     def job(self, params: Mapping[str, list[str]], accept: str) -> Job:
         """The job for a request: query text, dataset and negotiated formats (?format= wins over Accept)."""

@@ -224,3 +224,51 @@ def test_real_server_with_a_standard_client(server):
 
     page = urllib.request.urlopen(url.replace("/sparql", "/"), timeout=10)
     assert page.headers["Content-Type"].startswith("text/html")
+
+
+def test_answers_are_cached_per_job_and_errors_never():
+    class Counting:
+        def __init__(self):
+            self.inner = InlineExecutor(load_store(FIXTURE), Limits())
+            self.calls = 0
+
+        def run(self, job):
+            self.calls += 1
+            return self.inner.run(job)
+
+    executor = Counting()
+    endpoint = Endpoint(executor, Limits())
+    target = "/sparql?query=" + quote(COUNTRIES)
+    first, second = get(endpoint, target), get(endpoint, target)
+    assert first.status == second.status == 200 and first.body == second.body and executor.calls == 1
+    assert get(endpoint, target, Accept="text/csv").body.startswith(b"c\r\n") and executor.calls == 2  # another format, another job
+    bad = "/sparql?query=" + quote("SELECT * WHERE {")
+    assert get(endpoint, bad).status == 400 and get(endpoint, bad).status == 400 and executor.calls == 4
+
+
+def test_identical_requests_in_flight_run_once():
+    import threading as _threading
+
+    class Slow:
+        def __init__(self):
+            self.inner = InlineExecutor(load_store(FIXTURE), Limits())
+            self.calls = 0
+            self.release = _threading.Event()
+
+        def run(self, job):
+            self.calls += 1
+            self.release.wait(5)
+            return self.inner.run(job)
+
+    executor = Slow()
+    endpoint = Endpoint(executor, Limits())
+    target = "/sparql?query=" + quote(COUNTRIES)
+    answers = []
+    threads = [_threading.Thread(target=lambda: answers.append(get(endpoint, target))) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    executor.release.set()
+    for thread in threads:
+        thread.join(10)
+    assert executor.calls == 1 and len(answers) == 5 and len({a.body for a in answers}) == 1
