@@ -210,6 +210,26 @@ def serve_cmd(graph, host, port, timeout, max_results, allow_service, allow_remo
     serve(graph, host=host, port=port, limits=limits, allow_remote_from=list(allow_remote_from), workers=workers, cors=cors, echo=click.echo)
 
 
+@cli.command("push")
+@click.argument("endpoint")
+@click.option("--graph", "graph", type=click.Path(path_type=Path), help="Graph file or directory (default: out/).")
+@click.option("--auth-env", metavar="VAR", help="Environment variable holding 'user:password' (HTTP Basic) or 'Bearer TOKEN'.")
+@click.option("--dry-run", is_flag=True, help="List the graphs that would be sent, send nothing.")
+@click.option("--timeout", default=120.0, show_default=True, type=click.FloatRange(1), help="Seconds per request.")
+def push_cmd(endpoint, graph, auth_env, dry_run, timeout):
+    """Send the graph to a SPARQL 1.1 store by the Graph Store HTTP Protocol: one PUT per named graph.
+
+    ENDPOINT is the store's Graph Store URL, e.g. http://localhost:7878/store (Oxigraph),
+    http://localhost:3030/kg/data (Fuseki). PUT replaces: pushing again never duplicates.
+    """
+    from .push import push
+
+    uploads = push(graph, endpoint, auth_env=auth_env, dry_run=dry_run, timeout=timeout)
+    for upload in uploads:
+        click.echo(f"{'would PUT' if dry_run else 'PUT'} {upload.graph or '(default graph)'}: {upload.triples} triples")
+    click.echo(f"{'Would send' if dry_run else 'Sent'} {len(uploads)} graphs, {sum(u.triples for u in uploads)} triples to {endpoint}", err=True)
+
+
 @cli.command("viz")
 @click.argument("graph", required=False, type=click.Path(path_type=Path))
 @click.option("--out", "out_path", default="out/graph.html", show_default=True, type=click.Path(path_type=Path), help="The HTML file to write.")
