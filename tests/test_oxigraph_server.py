@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -50,37 +51,41 @@ def rows(answer: dict, unordered: set[str] = frozenset()) -> list[tuple]:
     return sorted(tuple(sorted((name, *term(name, value)) for name, value in row.items())) for row in answer["results"]["bindings"])
 
 
-@pytest.fixture(scope="module")
-def server(built, tmp_path_factory):
+@contextmanager
+def oxigraph_server(*arguments: str):
+    """Run `oxigraph ARGUMENTS --bind 127.0.0.1:PORT` until it answers; yield its base URL; stop it."""
     if not OXIGRAPH.exists():
         pytest.fail(f"{OXIGRAPH} missing: the oxigraph package is in requirements.lock; run make venv")
-    _, out = built
-    location = tmp_path_factory.mktemp("oxigraph-db")
-    subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file", str(out / "graph.trig")], check=True, capture_output=True, timeout=300)
     port = free_port()
-    process = subprocess.Popen(
-        [str(OXIGRAPH), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "30"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/query"
+    process = subprocess.Popen([str(OXIGRAPH), *arguments, "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(url + "?" + urlencode({"query": "ASK {}"}), timeout=5).read()
+                urllib.request.urlopen(base + "/query?" + urlencode({"query": "ASK {}"}), timeout=5).read()
                 break
             except (urllib.error.URLError, ConnectionError):
                 if time.monotonic() > deadline or process.poll() is not None:
                     pytest.fail("the Oxigraph server did not start")
                 time.sleep(0.2)
-        yield url
+        yield base
     finally:
         process.terminate()
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
-        shutil.rmtree(location, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory):
+    _, out = built
+    location = tmp_path_factory.mktemp("oxigraph-db")
+    subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file", str(out / "graph.trig")], check=True, capture_output=True, timeout=300)
+    with oxigraph_server("serve-read-only", "--location", str(location), "--union-default-graph", "--timeout-s", "30") as base:
+        yield base + "/query"
+    shutil.rmtree(location, ignore_errors=True)
 
 
 def ask(url: str, sparql: str) -> dict:

@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -16,31 +11,14 @@ import pytest
 from kg.cli import cli
 from kg.push import auth_header, graph_url, plan
 
-from .test_oxigraph_server import free_port
+from .test_oxigraph_server import free_port, oxigraph_server
 from .test_service_guard import Listener
-
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
 
 @pytest.fixture()
 def store_server():
-    port = free_port()
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/query?" + urlencode({"query": "ASK {}"}), timeout=5).read()
-                break
-            except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("the Oxigraph server did not start")
-                time.sleep(0.2)
+    with oxigraph_server("serve") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def counts(base: str) -> dict[str, int]:
