@@ -121,23 +121,28 @@ def normalize_unit(unit: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def _ontology():
+    """The ontology, parsed once per process for the predicate tables below."""
+    from rdflib import Graph
+
+    return Graph().parse(ONTOLOGY_PATH)
+
+
+@lru_cache(maxsize=1)
 def _inverses() -> dict[str, str]:
     """Declared inverses (owl:inverseOf): a gold relation with one is compared in the other's direction."""
-    from rdflib import Graph
     from rdflib.namespace import OWL
 
-    graph = Graph().parse(ONTOLOGY_PATH)
     ns = "https://w3id.org/jk-tech/ontology#"
-    return {str(a)[len(ns):]: str(b)[len(ns):] for a, b in graph.subject_objects(OWL.inverseOf)}
+    return {str(a)[len(ns):]: str(b)[len(ns):] for a, b in _ontology().subject_objects(OWL.inverseOf)}
 
 
 @lru_cache(maxsize=1)
 def _predicates() -> tuple[dict[str, str], frozenset[str]]:
     """Ontology property names and labels -> local names; and the symmetric ones."""
-    from rdflib import Graph
     from rdflib.namespace import OWL, RDF, RDFS
 
-    graph = Graph().parse(ONTOLOGY_PATH)
+    graph = _ontology()
     ns = "https://w3id.org/jk-tech/ontology#"
     names: dict[str, str] = {}
     symmetric = set()

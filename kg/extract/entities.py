@@ -199,9 +199,9 @@ class KGEntityRuler:
     def _name_start(self, doc: Doc, end: int) -> int:
         """Walk back from a name's last word over capitalised words and the words names are made of.
 
-        "the first-ever Japan-Republic of Korea-United States Commerce and Industry Ministerial
-        Meeting" gives "Japan-Republic ... Meeting"; "ASEAN-related Foreign Ministers' Meetings" is
-        one name; a lowercase joiner ("of", "and", ",") counts only between capitalised words.
+        "the first-ever Japan-Republic of Korea Energy Ministerial Meeting" gives "Japan-Republic
+        ... Meeting"; "G7-related Trade Ministers' Meetings" is one name; a lowercase joiner ("of",
+        "and", ",") counts only between capitalised words.
         """
         sent_start = doc[end].sent.start
         start = k = end
@@ -214,7 +214,7 @@ class KGEntityRuler:
                 k -= 1
             elif (prev.is_alpha and prev.is_lower and k - 3 >= sent_start and doc[k - 2].text in DASHES
                   and not doc[k - 2].whitespace_ and not doc[k - 3].whitespace_ and doc[k - 3].text[:1].isupper()):
-                start = k = k - 3  # "ASEAN-related Foreign Ministers' Meetings", "Kim Dae-jung–Obuchi Declaration"
+                start = k = k - 3  # "G7-related Trade Ministers' Meetings", "Lee Dong-won Declaration"
             elif prev.text in ("'", "\u2019") and k - 2 >= sent_start and doc[k - 2].text.endswith("s") and doc[k - 2].text[:1].isupper():
                 k -= 1  # "Foreign Ministers' Meetings"
             elif (prev.lower_ in self.name_joiners or prev.text == ",") and k - 2 >= sent_start and doc[k - 2].text[:1].isupper() and doc[k - 2].is_alpha:
@@ -228,8 +228,8 @@ class KGEntityRuler:
     def head_type(self, span: Span) -> str | None:
         """The type a name's head word gives: its last word, or the word before its first "of".
 
-        "Readout of U.S.-EU-Japan-Republic of Korea Ministerial Meeting" is a Product (a readout),
-        "Public Notice of the Exportation ... of Strategic Items" an Initiative.
+        "Readout of the Trade Ministers' Meeting" is a Product (a readout), "Notice of the Export
+        of Controlled Items" an Initiative.
         """
         of = next((t.i for t in span if t.lower_ == "of"), None)
         if of is not None and of > span.start and span.doc[of - 1].text in self.name_suffixes:
@@ -293,7 +293,7 @@ class KGEntityRuler:
         doc.ents = self._descriptive_phrases(doc, ents)
 
     def _descriptive_phrases(self, doc: Doc, ents: list[Span]) -> list[Span]:
-        """"the bilateral meeting", "shuttle diplomacy": lowercase heads with modifiers, scoped to the document."""
+        """"the bilateral meeting", "summit diplomacy": lowercase heads with modifiers, scoped to the document."""
         scope = doc.user_data.get("kg_doc") or ""
         taken = {i for e in ents for i in range(e.start, e.end)}
         found = []
@@ -314,7 +314,7 @@ class KGEntityRuler:
             while start < token.i and (doc[start].text in DASHES or doc[start].text in ("'", "\u2019")):
                 start += 1
             if start == token.i or (start >= 2 and doc[start - 1].text in DASHES and doc[start - 2].like_num):
-                continue  # nothing but the head, or "a four-party meeting" (a count, not a name)
+                continue  # nothing but the head, or "a three-party meeting" (a count, not a name)
             span = doc[start : token.i + 1]
             if any(t.like_num for t in span):
                 continue

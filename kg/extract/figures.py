@@ -261,7 +261,7 @@ class FigureExtractor:
         return None
 
     def _ordinal(self, doc: Doc, i: int) -> _Candidate | None:
-        """"the second meeting", "the first-ever summit", "the second in Japan" (rank); "the 60th anniversary" (years).
+        """"the third meeting", "the first-ever forum", "the second in Seoul" (rank); "the 50th anniversary" (years).
 
         Only after a determiner; not "for the first time", "the first half" (a period) or dates.
         """
@@ -302,7 +302,7 @@ class FigureExtractor:
             if parsed is None:
                 return self._ordinal(doc, i)
             value, end = parsed
-        # "a four-party meeting", "a two-day visit": a number joined to a singular noun
+        # "a three-party meeting", "a two-day visit": a number joined to a singular noun
         if end + 1 < len(doc) and doc[end].text in ("-", "\u2010") and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
             noun = doc[end + 1]
             if noun.lower_ in self.time_units:
@@ -511,7 +511,7 @@ class FigureExtractor:
             population = of_phrase.text
             measure_span = of_phrase
         own_of = self._own_of_phrase(doc, c) if c.unit not in ("count",) else None
-        if measure is None and own_of is not None:  # "51 percent of the NAND flash market"
+        if measure is None and own_of is not None:  # "30 percent of the <technology> market"
             inside = [(m, sp) for m, sp in measures if own_of.start <= sp.start and sp.end <= own_of.end]
             if inside:
                 measure, measure_span = inside[-1]
@@ -552,7 +552,7 @@ class FigureExtractor:
 
     @staticmethod
     def _own_of_phrase(doc: Doc, c: _Candidate) -> Span | None:
-        """The figure's own "of" phrase: "51 percent of the NAND flash market" gives "the NAND flash market"."""
+        """The figure's own "of" phrase: "30 percent of the global OLED market" gives "the global OLED market"."""
         inside = set(range(c.start, c.end))
         for token in doc[c.start : c.end]:
             for child in token.children:
@@ -566,7 +566,7 @@ class FigureExtractor:
     def _context_phrase(self, doc: Doc, c: _Candidate) -> str:
         """What an unrecognised figure measures, from syntax: its verb and its "of" phrase.
 
-        "purchased $22 billion of semiconductor equipment" gives "purchase semiconductor equipment";
+        "bought $5 billion of lithium" gives "buy lithium";
         a figure with neither gives the head word it depends on.
         """
         inside = set(range(c.start, c.end))

@@ -202,7 +202,7 @@ class RelationExtractor:
                       and not self._locative(doc, m)]
         mode = rule.get("subject")
         owner = self._possessive_pronoun_owner(doc, trigger)
-        if owner is not None:  # "during his visit to Indonesia": his is the clause's person
+        if owner is not None:  # "<Name> said during his visit to <Country>": his is the clause's person
             return [owner]
         if mode == "adjacent_before":
             before = [m for m in candidates if 0 <= trigger.start - m.end <= 0]
@@ -272,7 +272,7 @@ class RelationExtractor:
                 continue
             if any(doc[other.start : other.end].root.i in {t.i for t in doc[m.start : m.end].root.subtree} for m in group):
                 continue  # a modifier inside a member's own phrase ("Japanese" in "Japanese Prime Minister Kishida")
-            # "the Ministry of Economy, Trade and Industry (METI) and the Korean Ministry ... (MOTIE)"
+            # "the Ministry of X (ABC) and the Ministry of Y (DEF)": bracketed acronyms between two names
             between = self._between(doc, other.end, group[0].start)
             if between in ("", "and", ",", ", and", "&", "the", "and the", ", and the"):
                 group.insert(0, other)
@@ -367,13 +367,13 @@ class RelationExtractor:
         return prev is not None and prev.lower_ in preps
 
     def _locative(self, doc: Doc, mention: _Mention) -> bool:
-        """A place where something happens ("a summit held in Canada") or a source quoted, not an actor."""
+        """A place where something happens ("a summit held in <City>") or a source quoted, not an actor."""
         root = doc[mention.start : mention.end].root
         if root.dep_ != "pobj":
             return False
         prep = root.head
         if prep.lower_ == "to" and prep.head.lower_ == "according":
-            return True  # "according to the Korea International Trade Association": a source, not an actor
+            return True  # "according to <Organisation>": a source, not an actor
         return prep.lower_ in self.locative_preps
 
     def _possessive_pronoun_owner(self, doc: Doc, trigger: Span) -> _Mention | None:

@@ -1,10 +1,9 @@
 """``kg_roles``: people with their titles, and names that stand for each other in one document.
 
-Releases name officials by title: "Japanese Minister of Economy, Trade and Industry Saito Ken",
-"Ms. Gina Raimondo, Secretary of Commerce, the U.S.", "Director General for Hydrogen Economy Policy
-Park Chan-ki at the Ministry of Trade, Industry and Energy". The small model reads parts of such
-titles as organisations ("Economy, Trade and Industry") and glues titles to names ("Commerce Gina
-Raimondo"). This component, after ``kg_entity_ruler``:
+Releases name officials by title: "<Country-adjective> Minister of <Portfolio> <Name>", "<Name>,
+Secretary of <Portfolio>, <Country>", "Director General for <Portfolio> <Name> at the Ministry of
+<Portfolio>". The small model reads a title's portfolio as an organisation and glues titles to
+names ("<Portfolio> <Name>"). This component, after ``kg_entity_ruler``:
 
 1. finds role phrases from a title lexicon (``patterns/roles.json``: titles, their modifiers,
    portfolio words, honorifics);
@@ -12,11 +11,10 @@ Raimondo"). This component, after ``kg_entity_ruler``:
    next to it a Person: the entity just after the title or just before ", title";
 3. finds the employer: an organisation or country in the title's complement ("of Japan", "at the
    Ministry of ..."), after it (", European Commission"), or before it ("Japanese", "the ROK's");
-   else the ministry the gazetteer knows by the portfolio ("Minister of Economy, Trade and
-   Industry" -> "Ministry of Economy, Trade and Industry");
-4. links short forms to the full name within the document: "Minister Saito" is Saito Ken, and an
-   acronym defined in brackets ("Ministry of Trade, Industry and Energy (MOTIE)") stands for the
-   name before it.
+   else the ministry the gazetteer knows by the portfolio ("Minister of X" -> "Ministry of X");
+4. links short forms to the full name within the document ("Minister <Family>" is the person
+   named "<Family> <Given>" earlier), and an acronym defined in brackets ("<Name> (ABC)") stands for
+   the name before it.
 
 Roles leave in ``doc._.roles`` as ``(holder_id, title, employer_id or "", sentence token start)``;
 ``kg_relations`` turns them into ``holdsPositionIn`` relations.
@@ -96,9 +94,9 @@ class RoleFinder:
                 i = start + 1
                 continue
             if end < len(doc) and doc[end].text in ("-", "\u2010", "\u2011") and not doc[end - 1].whitespace_:
-                i = end  # "Director General-Level Meeting": a modifier, not a title
+                i = end  # "<Title>-Level Meeting": a hyphen-joined modifier, not a title
                 continue
-            # "Deputy Prime Minister and Minister of Economy and Finance"
+            # "<Title> and <Title> of <Portfolio>": two titles of one person
             while end + 1 < len(doc) and doc[end].lower_ == "and" and self._title_at(doc, end + 1):
                 end = self._title_at(doc, end + 1)
             portfolio_start = end
@@ -109,7 +107,7 @@ class RoleFinder:
         return phrases
 
     def _portfolio_end(self, doc: Doc, i: int) -> int:
-        """After "of" / "for": portfolio words, commas and "and" ("of Economy, Trade and Industry")."""
+        """After "of" / "for": portfolio words, commas and "and" ("of Trade, Industry and Energy")."""
         if i >= len(doc) or doc[i].lower_ not in ("of", "for"):
             return i
         j = i + 1
@@ -127,7 +125,7 @@ class RoleFinder:
                 break
             j += 1
         if last > i and last < len(doc) and doc[last].lower_ in self.org_heads:
-            return i  # "for Energy Efficiency and Renewable Energy Department": an organisation, the employer
+            return i  # "for <Portfolio> Department": an organisation, the employer
         return last if last > i else i
 
     # -- annotation -----------------------------------------------------------------------
@@ -284,7 +282,7 @@ class RoleFinder:
         for ent in ents:
             if len(ent) == 1 and ent.label_ in ("Person", "Company", "Organization", "Place") and ent.id_ not in self.gazetteer:
                 owners = parts.get(ent[0].lower_, set())
-                if len(owners) > 1:  # "Saito Ken" named twice beats a headline's "Saito Visits"
+                if len(owners) > 1:  # a full name named twice beats a title-case headline's "<Family> Visits"
                     counts = sorted(((sum(p.id_ == o for p in people), o) for o in owners), reverse=True)
                     owners = {counts[0][1]} if counts[0][0] > counts[1][0] else set()
                 if len(owners) == 1:
