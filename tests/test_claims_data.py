@@ -104,3 +104,49 @@ def test_pairs_differ_where_they_should(key):
     copies = {copy for _, copy in key["near_duplicates"]}
     for where, ref in figure_refs(key):
         assert ref["doc"] not in copies, where
+
+
+@pytest.fixture(scope="module")
+def extracted(nlp):
+    from kg.build import extract_documents
+    from kg.corpus import load_corpus
+
+    documents = extract_documents(load_corpus([CLAIMS / "corpus"]).articles, nlp=nlp)
+    figures, relations = {}, set()
+    for facts in documents:
+        for f in facts.figures:
+            figures.setdefault((f.article_id, f.text), []).append(f)
+        for r in facts.relations:
+            relations.add((r.article_id, r.subject_id, r.predicate, r.object_id, r.period))
+    return figures, relations
+
+
+def expected(ref, group):
+    want = {name: group.get(name, ref.get(name)) for name in ("measure", "period", "unit", "kind", "subjects")}
+    return want, group.get("technology", ref.get("technology"))
+
+
+@pytest.mark.slow
+def test_key_matches_what_kg_extracts(key, extracted):
+    """Each planted figure is read with the key's measure, subjects, technology, period, unit, kind and value."""
+    from decimal import Decimal
+
+    figures, relations = extracted
+    items = [(item, item, ("a", "b")) for item in key["conflicts"]]
+    items += [(item, {}, ("a", "b")) for item in key["must_not_flag"]]
+    refs = [(group, item[side]) for item, group, sides in items for side in sides]
+    refs += [(group, member) for group in key["restatements"] for member in group["members"]]
+    for group, ref in refs:
+        found = figures.get((ref["doc"], ref["text"]), [])
+        assert len(found) == 1, (ref["doc"], ref["text"], len(found))
+        f = found[0]
+        want, technology = expected(ref, group)
+        got = {"measure": f.measure, "period": f.period, "unit": f.unit, "kind": f.kind, "subjects": sorted(f.subjects)}
+        assert got == want, (ref["doc"], ref["text"])
+        assert Decimal(f.value) == Decimal(ref["value"]), (ref["doc"], ref["text"])
+        assert (technology in f.technologies) if technology else not f.technologies, (ref["doc"], ref["text"])
+    for section in ("relation_conflicts", "changes_not_conflicts"):
+        for item in key[section]:
+            for side in ("a", "b"):
+                r = item[side]
+                assert (r["doc"], r["subject"], r["predicate"], r["object"], r["period"]) in relations, (section, r)
