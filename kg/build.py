@@ -19,6 +19,7 @@ from .errors import GraphError, KGError
 from .export import serialize
 from .files import remove_stale_temporaries, write_all_atomic
 from .facts import DocumentFacts
+from .claimgraph import add_claims
 from .graph import BuildInfo, facts_to_dataset, union
 
 if TYPE_CHECKING:
@@ -178,6 +179,7 @@ def build_graph(
     documents = extract_documents(articles, nlp=nlp, progress=progress, warn=warnings.append)
     info = BuildInfo(time=build_time(articles), corpus=corpus_label(articles))
     dataset = facts_to_dataset(documents, info)
+    add_claims(dataset, documents)
     return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start, warnings=warnings)
 
 
