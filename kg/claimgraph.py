@@ -19,7 +19,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 from .claims import Claim, ClaimSet, build_claims
 from .facts import DocumentFacts
 from .gazetteer import Gazetteer
-from .graph import MODALITIES, assertion_iri, figure_iri, period_literal, unit_iri
+from .graph import MODALITIES, assertion_iri, clean_label, figure_iri, period_literal, unit_iri
 from .namespace import CLAIM, JKT, MEASURE, QUDT, SCHEMA, document_iri, entity_iri
 from .resources import ONTOLOGY_PATH
 
@@ -45,12 +45,17 @@ def claim_iri(claim: Claim) -> URIRef:
 def add_claims(dataset: Dataset, documents: list[DocumentFacts], gazetteer: Gazetteer | None = None) -> ClaimSet:
     """Group the documents' facts into claims and write them into the dataset's claims graph."""
     claims = build_claims(documents, gazetteer, contradicting_properties())
-    write_claims(dataset.graph(CLAIMS_GRAPH), claims)
+    labels = {entity.id: entity.label for facts in documents for entity in facts.entities}
+    write_claims(dataset.graph(CLAIMS_GRAPH), claims, labels)
     return claims
 
 
-def write_claims(graph: Graph, claims: ClaimSet) -> None:
-    """Write the claims, their conflicts and the near-duplicate links into ``graph``."""
+def write_claims(graph: Graph, claims: ClaimSet, labels: dict[str, str] | None = None) -> None:
+    """Write the claims, their conflicts and the near-duplicate links into ``graph``.
+
+    ``labels`` (entity id -> label) make relation claims readable: "Japan tradesWith South Korea".
+    """
+    labels = labels or {}
     by_id = {claim.id: claim for claim in claims.claims}
     for claim in claims.claims:
         node = claim_iri(claim)
@@ -59,7 +64,7 @@ def write_claims(graph: Graph, claims: ClaimSet) -> None:
         if claim.kind == "figure":
             _figure_claim(graph, node, claim)
         else:
-            _relation_claim(graph, node, claim)
+            _relation_claim(graph, node, claim, labels)
         graph.add((node, JKT.sourceCount, Literal(len(claim.documents))))
         graph.add((node, JKT.publisherCount, Literal(len(claim.publishers))))
         graph.add((node, JKT.publisherCountryCount, Literal(len(claim.countries))))
@@ -103,13 +108,14 @@ def _figure_claim(graph: Graph, node: URIRef, claim: Claim) -> None:
         graph.add((node, JKT.supportedBy, figure_iri(figure)))
 
 
-def _relation_claim(graph: Graph, node: URIRef, claim: Claim) -> None:
+def _relation_claim(graph: Graph, node: URIRef, claim: Claim, labels: dict[str, str]) -> None:
     first = claim.relations[0]
     graph.add((node, RDF.type, JKT.RelationClaim))
     graph.add((node, RDF.subject, entity_iri(first.subject_id)))
     graph.add((node, RDF.predicate, JKT[first.predicate]))
     graph.add((node, RDF.object, entity_iri(first.object_id)))
-    label = f"{first.subject_id} {first.predicate} {first.object_id}"
+    subject, obj = (clean_label(labels.get(i, i)) for i in (first.subject_id, first.object_id))
+    label = f"{subject} {first.predicate} {obj}"
     graph.add((node, RDFS.label, Literal(label if claim.modality == "fact" else f"{label} ({claim.modality})")))
     for relation in claim.relations:
         graph.add((node, JKT.supportedBy, assertion_iri(relation)))

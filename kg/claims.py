@@ -33,7 +33,7 @@ from .lexicon import load_patterns
 
 #: A denied fact is a claim of its own; all other modalities report the same claim (each support keeps its label).
 POLARITY = {"negated": "denied"}
-#: A plan or forecast never contradicts what is reported as having happened, only another plan or forecast.
+#: A plan or forecast made before its period never contradicts what is reported once the period has come.
 PROSPECTIVE = {"plan", "forecast"}
 #: Modalities that assert a relation as holding (a plan or a hedge does not contradict a fact).
 ASSERTING = {"fact", "opinion"}
@@ -240,6 +240,17 @@ def _period(fact: Figure | Relation, article: Article) -> str:
     return f"reported:{article.date[:4]}" if article.date else "reported:unknown"
 
 
+def _in_advance(figure: Figure, articles: dict[str, Article]) -> bool:
+    """A plan or forecast reported before its period began ("will reach $100 billion in 2030", said in 2024)."""
+    date = articles[figure.article_id].date
+    return bool(figure.modality in PROSPECTIVE and figure.period and date and date[:4] < figure.period[:4])
+
+
+def _outcome_of_forecast(a: Figure, b: Figure, articles: dict[str, Article]) -> bool:
+    """One figure is a plan or forecast made in advance, the other what was reported as happening."""
+    return (_in_advance(a, articles) and b.modality not in PROSPECTIVE) or (_in_advance(b, articles) and a.modality not in PROSPECTIVE)
+
+
 def _overlap(a: str, b: str) -> bool:
     a, b = a.removeprefix("reported:"), b.removeprefix("reported:")
     return a.startswith(b) or b.startswith(a)
@@ -332,7 +343,7 @@ def build_claims(documents: list[DocumentFacts], gazetteer: Gazetteer | None = N
             for second in key_claims[i + 1 :]:
                 pairs = [(a, b) for a in first.figures for b in second.figures
                          if a.article_id not in duplicates and b.article_id not in duplicates and a.article_id != b.article_id
-                         and (a.modality in PROSPECTIVE) == (b.modality in PROSPECTIVE)]
+                         and not _outcome_of_forecast(a, b, articles)]
                 if pairs:
                     first.conflicts.add(second.id)
                     second.conflicts.add(first.id)

@@ -86,13 +86,15 @@ def test_no_conflict_across_keys_or_for_multi_valued_measures():
     assert all(not c.conflicts for c in result.claims)
 
 
-def test_forecast_does_not_corroborate_or_contradict_a_fact():
+def test_a_forecast_made_in_advance_does_not_contradict_the_outcome():
     docs = [
         DocumentFacts(article("a", "x"), figures=(figure("a", "$88.3 billion", "88300000000"),)),
-        DocumentFacts(article("b", "y"), figures=(figure("b", "$95 billion", "95000000000", modality="forecast"),)),
+        DocumentFacts(article("b", "y", date="2022-05-01"), figures=(figure("b", "$95 billion", "95000000000", modality="forecast"),)),
+        DocumentFacts(article("c", "z", date="2022-06-01"), figures=(figure("c", "$90 billion", "90000000000", modality="forecast"),)),
     ]
     result = build_claims(docs)
-    assert len(result.claims) == 2 and result.figure_conflicts == []
+    assert len(result.claims) == 3
+    assert {tuple(sorted((a.article_id, b.article_id))) for a, b in result.figure_conflicts} == {("b", "c")}  # forecasts disagree
 
 
 def test_contradicting_relations_conflict_only_when_periods_overlap():

@@ -121,3 +121,21 @@ def test_claims_are_in_the_graph_and_validate(built, tmp_path):
     assert len(duplicates) == 3
     corroborated = [c for c in claims if graph.value(c, URIRef(jkt + "publisherCount")) >= Literal(2)]
     assert corroborated
+
+
+def test_claims_graph_conforms_and_a_one_way_conflict_is_caught(built):
+    from rdflib import Graph, URIRef
+
+    from kg.validate import validate_graph
+
+    report = validate_graph(built.graph)
+    assert report.conforms, [str(v) for v in report.violations][:5]
+    conflicts = URIRef("https://w3id.org/jk-tech/ontology#conflictsWith")
+    broken = Graph()
+    for triple in built.graph:
+        broken.add(triple)
+    a, b = sorted(broken.subject_objects(conflicts))[0]
+    broken.remove((b, conflicts, a))
+    report = validate_graph(broken)
+    assert not report.conforms
+    assert any("both ways" in v.message for v in report.violations)
