@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .errors import KGError
+from .formats import EXPORT_FORMATS
 
 
 class KGUsageError(click.ClickException):
@@ -110,8 +111,6 @@ def docs(out_path):
     click.echo(f"Wrote {write_ontology_docs(out_path)}")
 
 
-#: The formats of `kg export` (kg.export.EXPORT_FORMATS; listed here so --help imports no rdflib).
-EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml", "graphml", "gexf", "csv")
 
 
 @cli.command("export")

@@ -30,8 +30,6 @@ from .facts import DocumentFacts
 from .gazetteer import default_gazetteer, normalize_form
 from .lexicon import load_patterns
 from .resources import ONTOLOGY_PATH
-
-PATTERNS_DIR = Path(__file__).parent / "extract" / "patterns"
 TOLERANCE = Decimal("0.005")
 #: Predicted types the gold conventions leave out (cities and sites): not counted as false positives.
 UNSCORED_TYPES = frozenset({"Place"})

@@ -14,7 +14,6 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -23,21 +22,10 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from .errors import GraphError
 from .files import remove_stale_temporaries, write_all_atomic, write_atomic  # noqa: F401  (part of this module's API)
-from .namespace import JKT, ONTOLOGY_IRI, ONTOLOGY_VERSION, PREFIXES, bind_prefixes
+from .formats import EXPORT_FORMATS, NETWORK_FORMATS, RDF_FORMATS, TABLE_FORMATS
+from .namespace import JKT, ONTOLOGY_IRI, ONTOLOGY_VERSION, PREFIXES, prefixed_name
+from .rdfgraph import plain_graph, quads
 from .resources import ONTOLOGY_PATH
-
-#: Format name -> (rdflib serializer, file extension, needs a dataset)
-RDF_FORMATS = {
-    "ttl": ("turtle", ".ttl", False),
-    "nt": ("nt", ".nt", False),
-    "nq": ("nquads", ".nq", True),
-    "trig": ("trig", ".trig", True),
-    "jsonld": ("json-ld", ".jsonld", False),
-    "xml": ("xml", ".rdf", False),
-}
-#: Formats of the networkx projection (kg.viz.to_networkx) for network tools and spreadsheets.
-NETWORK_FORMATS = ("graphml", "gexf", "csv")
-EXPORT_FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
 
 # RFC 3987: an IRI has a scheme and never contains spaces, controls, <>"{}|^`\ or surrogates.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -62,9 +50,9 @@ def build_info(graph: Graph | Dataset) -> tuple[str | None, int | None]:
     """The corpus and document count a built graph records in its provenance (jkt:Extraction)."""
 
     def value(subject, predicate):
-        return next((o for _, _, o, _ in _quads_of(graph, (subject, predicate, None))), None)
+        return next((o for _, _, o, _ in quads(graph, (subject, predicate, None))), None)
 
-    for activity in sorted({s for s, _, _, _ in _quads_of(graph, (None, RDF.type, JKT.Extraction))}):
+    for activity in sorted({s for s, _, _, _ in quads(graph, (None, RDF.type, JKT.Extraction))}):
         label, count = value(activity, RDFS.label), value(activity, JKT.documentCount)
         corpus = str(label).removeprefix("kg build of ") if label is not None else None
         return corpus, int(count) if count is not None else None
@@ -96,19 +84,6 @@ def iri_problem(iri: str) -> str | None:
     return None
 
 
-def _quads_of(graph: Graph | Dataset, pattern: tuple = (None, None, None)) -> Iterator[tuple]:
-    """(s, p, o, graph name) of every triple matching pattern, in all named graphs of a Dataset."""
-    if isinstance(graph, Dataset):
-        yield from graph.quads((*pattern, None))
-    else:
-        for s, p, o in graph.triples(pattern):
-            yield s, p, o, None
-
-
-def _quads(graph: Graph | Dataset) -> Iterator[tuple]:
-    return _quads_of(graph)
-
-
 def check_graph(graph: Graph | Dataset, *, xml: bool = False) -> None:
     """Raise GraphError if the graph holds a term no standard RDF file can carry faithfully.
 
@@ -117,7 +92,7 @@ def check_graph(graph: Graph | Dataset, *, xml: bool = False) -> None:
     Writing them would give files that other tools reject, or that rdflib itself reads back
     differently (a dropped triple, a "?" in place of a character).
     """
-    for s, p, o, g in _quads(graph):
+    for s, p, o, g in quads(graph):
         for role, term in (("graph name", g), ("subject", s), ("predicate", p), ("object", o)):
             if term is None or isinstance(term, BNode):
                 continue
@@ -151,8 +126,7 @@ def serialize(graph: Graph | Dataset, fmt: str, *, description: str | None = Non
     """
     if fmt not in RDF_FORMATS:
         raise GraphError(f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")
-    needs_dataset = RDF_FORMATS[fmt][2]
-    if needs_dataset and not isinstance(graph, Dataset):
+    if RDF_FORMATS[fmt].quads and not isinstance(graph, Dataset):
         raise GraphError(f"format {fmt!r} needs named graphs; export the dataset (out/graph.trig)")
     check_graph(graph, xml=fmt == "xml")
     try:
@@ -162,7 +136,7 @@ def serialize(graph: Graph | Dataset, fmt: str, *, description: str | None = Non
 
 
 def _serialize(graph: Graph | Dataset, fmt: str, description: str | None) -> bytes:
-    name = RDF_FORMATS[fmt][0]
+    name = RDF_FORMATS[fmt].rdflib
     corpus, _ = build_info(graph)
     header = turtle_header(description or describe(graph), corpus).encode("utf-8")
     if fmt == "trig":
@@ -210,10 +184,7 @@ class _SortedGraph(Graph):
 
 def _sorted_graph(graph: Graph | Dataset) -> Graph:
     """The triples (of all named graphs) in one fresh graph that iterates in a stable order."""
-    plain = bind_prefixes(_SortedGraph())
-    for s, p, o, _ in _quads(graph):
-        plain.add((s, p, o))
-    return plain
+    return plain_graph(graph, factory=_SortedGraph)
 
 
 class _TurtleSerializer(TurtleSerializer):
@@ -301,15 +272,8 @@ def _compact(iri: str) -> str:
     >>> _compact("https://w3id.org/jk-tech/id/south-korea")
     'jke:south-korea'
     """
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            best = prefix
-    if not best:
-        return str(iri)
-    rest = iri[len(PREFIXES[best]):]
     # "p://x" would read as an absolute IRI, not as a compact one.
-    return str(iri) if rest.startswith("//") else f"{best}:{rest}"
+    return prefixed_name(iri, local=lambda rest: not rest.startswith("//")) or str(iri)
 
 
 def _jsonld_terms() -> tuple[dict[str, tuple[str, str | None]], dict[str, str]]:
@@ -409,7 +373,7 @@ def export_graph(dataset: Graph | Dataset, path: Path | str, fmt: str, *, descri
         data = serialize(dataset, fmt, description=description)
         write_atomic(path, data)
         return [path]
-    if fmt not in NETWORK_FORMATS:
+    if fmt not in (*NETWORK_FORMATS, *TABLE_FORMATS):
         raise GraphError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
     check_graph(dataset)
     try:
@@ -485,6 +449,4 @@ def write_csv(nx_graph, directory: Path | str, *, bom: bool = False) -> list[Pat
         directory / "nodes.csv": prefix + _csv_bytes(NODE_COLUMNS, nodes),
         directory / "edges.csv": prefix + _csv_bytes(EDGE_COLUMNS, edges),
     }
-    for path, data in outputs.items():
-        write_atomic(path, data)
-    return list(outputs)
+    return write_all_atomic(outputs)

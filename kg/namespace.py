@@ -11,6 +11,8 @@ rdflib.term.URIRef('https://w3id.org/jk-tech/id/south-korea')
 
 from __future__ import annotations
 
+from typing import Callable, Mapping
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -153,6 +155,25 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+def prefixed_name(iri: str, prefixes: Mapping[str, str] = PREFIXES, *, local: Callable[[str], bool] | None = None) -> str | None:
+    """``prefix:local`` for an IRI under one of ``prefixes`` (the longest namespace wins), else None.
+
+    ``local`` decides which local parts a prefixed name may have (SPARQL and JSON-LD differ);
+    a namespace whose local part it refuses is not used.
+
+    >>> prefixed_name("https://w3id.org/jk-tech/id/south-korea")
+    'jke:south-korea'
+    >>> prefixed_name("https://example.org/x") is None
+    True
+    """
+    best = None
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(prefixes[best])):
+            if local is None or local(iri[len(namespace):]):
+                best = prefix
+    return None if best is None else f"{best}:{iri[len(prefixes[best]):]}"
 
 
 def entity_iri(entity_id: str) -> URIRef:

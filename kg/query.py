@@ -23,17 +23,19 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import pyoxigraph as ox
 
 from .errors import GraphError, KGError, QueryError
-from .namespace import ENTITY
+from .namespace import ENTITY, prefixed_name
 from .namespace import PREFIXES as KG_PREFIXES
 from .safety import QueryInfo, inspect_query
-from .store import FORMATS as FILE_FORMATS
+from .formats import GRAPH_RESULT_FORMATS, oxigraph_format, oxigraph_results_format
+from .formats import RESULT_FORMATS as RESULT_FORMAT_NAMES
+from .resources import QUERIES_DIR
 from .store import read_checked, resolve_graph_path, syntax_message, to_rdflib
 
 #: Prefixes every query may use without declaring them: kg's own plus common vocabularies.
@@ -50,22 +52,12 @@ PREFIXES: dict[str, str] = {
     "ps": "http://www.wikidata.org/prop/statement/",
     "pq": "http://www.wikidata.org/prop/qualifier/",
 }
-QUERY_DIR = Path(__file__).parent / "queries"
+QUERY_DIR = QUERIES_DIR
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 #: Output format name -> pyoxigraph format, for SELECT/ASK results and for CONSTRUCT/DESCRIBE graphs.
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+RESULT_FORMATS = {name: oxigraph_results_format(name) for name in RESULT_FORMAT_NAMES}
+GRAPH_FORMATS = {name: oxigraph_format(name) for name in GRAPH_RESULT_FORMATS}
 _CANONICAL_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -150,13 +142,12 @@ def _is_file(name: str) -> bool:
 
 def compact(iri: str) -> str:
     """An IRI as a prefixed name when one of kg's prefixes covers it, else ``<iri>``."""
-    best = ""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
-            local = iri[len(namespace):]
-            if re.fullmatch(r"[A-Za-z0-9_]([A-Za-z0-9_./-]*[A-Za-z0-9_-])?", local) or local == "":
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+    return prefixed_name(iri, PREFIXES, local=_sparql_local) or f"<{iri}>"
+
+
+def _sparql_local(local: str) -> bool:
+    """Whether a prefixed name may end in this local part (kept simple: no escapes, no trailing dot)."""
+    return local == "" or re.fullmatch(r"[A-Za-z0-9_]([A-Za-z0-9_./-]*[A-Za-z0-9_-])?", local) is not None
 
 
 def _expand(name: str) -> str | None:

@@ -28,9 +28,11 @@ from .errors import GraphError, KGError
 from .files import write_atomic
 from .gazetteer import ENTITY_TYPES
 from .namespace import ITSRDF, JKT, NIF, QUDT, SCHEMA
-from .resources import ONTOLOGY_PATH
+from .formats import NETWORK_FORMATS
+from .rdfgraph import plain_graph
+from .resources import ONTOLOGY_PATH, TEMPLATES_DIR
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = TEMPLATES_DIR
 VIS_VERSION = "9.1.2"
 SEED = 42
 #: Components up to this size get a full spring layout; larger ones a fast core-and-spread layout.
@@ -43,7 +45,6 @@ MIN_GAP = 90.0
 DENSITY = 80.0**2
 #: At most this many evidence sentences are kept per node and per edge.
 MAX_EVIDENCE = 5
-NETWORK_FORMATS = ("graphml", "gexf")
 #: Labels longer than this are shortened on the canvas; the details panel shows them in full.
 MAX_LABEL = 80
 
@@ -224,11 +225,8 @@ def to_networkx(graph: Graph | Dataset, *, ontology: Graph | None = None, max_ev
     ``evidence``: the sentences of the matching jkt:Assertion nodes with their document titles;
     ``assertions``, ``document_count`` and ``weight`` (the assertions, at least 1): their numbers.
     """
-    if hasattr(graph, "quads"):  # a Dataset: read the union of its named graphs
-        union = Graph()
-        for s, p, o, _ in graph.quads((None, None, None, None)):
-            union.add((s, p, o))
-        graph = union
+    if isinstance(graph, Dataset):  # read the union of its named graphs
+        graph = plain_graph(graph)
     labels = relation_labels(ontology)
     evidence = _Evidence(graph)
     types = _entity_types(graph)

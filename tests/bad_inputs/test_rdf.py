@@ -62,10 +62,10 @@ def test_case_33_exporting_twice_gives_identical_bytes(fmt):
 
 @pytest.mark.parametrize("fmt", list(RDF_FORMATS), ids=[f"case-34-{f}" for f in RDF_FORMATS])
 def test_case_34_export_import_export_is_isomorphic(tmp_path, fmt):
-    path = tmp_path / f"graph{RDF_FORMATS[fmt][1]}"
+    path = tmp_path / f"graph{RDF_FORMATS[fmt].extension}"
     path.write_bytes(serialize(load_graph(FIXTURE), fmt))
     assert isomorphic(load_union(path), load_union(FIXTURE))
-    again = tmp_path / f"again{RDF_FORMATS[fmt][1]}"
+    again = tmp_path / f"again{RDF_FORMATS[fmt].extension}"
     again.write_bytes(serialize(load_graph(path), fmt))
     assert isomorphic(load_union(again), load_union(path))
 
