@@ -16,7 +16,7 @@ from rdflib import Dataset
 
 from .corpus import Article, load_corpus
 from .errors import GraphError, KGError
-from .export import serialize
+from .serialize import serialize
 from .files import remove_stale_temporaries, write_all_atomic
 from .facts import DocumentFacts
 from .graph import BuildInfo, facts_to_dataset, union

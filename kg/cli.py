@@ -126,7 +126,9 @@ def export_cmd(graph, fmt, out, bom):
     document. Networks: graphml, gexf (unique edge ids, weights; GEXF with the viewer's colours,
     sizes and positions), csv (nodes.csv and edges.csv).
     """
-    from .export import RDF_FORMATS, export_graph, serialize
+    from .export import export_graph
+    from .formats import RDF_FORMATS
+    from .serialize import serialize
     from .store import load_graph
 
     if bom and fmt != "csv":
@@ -258,8 +260,9 @@ def stats_cmd(graph, fmt, top):
     """
     import json
 
+    from .network import to_networkx
+    from .stats import format_stats, graph_stats
     from .store import load_union
-    from .viz import format_stats, graph_stats, to_networkx
 
     stats = graph_stats(to_networkx(load_union(graph)), top=top)
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(stats), nl=fmt == "json")

@@ -12,7 +12,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDF
 
-from kg.export import serialize
+from kg.serialize import serialize
 from kg.namespace import JKT, NIF
 from kg.nlp import make_doc
 

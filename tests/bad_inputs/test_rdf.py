@@ -15,7 +15,10 @@ from kg import files as files_module
 from kg.build import LOCK_NAME, output_lock, write_outputs
 from kg.cli import cli
 from kg.errors import GraphError, KGError
-from kg.export import RDF_FORMATS, export_graph, remove_stale_temporaries, serialize
+from kg.export import export_graph
+from kg.files import remove_stale_temporaries
+from kg.formats import RDF_FORMATS
+from kg.serialize import serialize
 from kg.store import load_graph, load_union
 
 from ..conftest import DATA

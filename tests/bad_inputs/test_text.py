@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.cli import cli
-from kg.export import serialize
+from kg.serialize import serialize
 from kg.extract.segmentation import CJK, LATIN
 from kg.namespace import DOC, ENTITY, JKT, NIF
 
