@@ -172,9 +172,9 @@ def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service, timeou
     if isinstance(answer.output, bytes):
         click.echo(answer.output.decode("utf-8"), nl=not answer.output.endswith(b"\n"))
     else:
-        from rich.console import Console
+        from .report import print_query_table
 
-        Console(soft_wrap=False).print(answer.output)
+        print_query_table(answer.output, answer.title, truncated=answer.truncated_after is not None)
     if answer.truncated_after is not None:
         click.echo(f"Warning: truncated after {answer.truncated_after} rows; use --max-results to see more", err=True)
 
