@@ -12,7 +12,8 @@ import pytest
 from rdflib.compare import isomorphic
 
 from kg import files as files_module
-from kg.build import LOCK_NAME, output_lock, write_outputs
+from kg.build import write_outputs
+from kg.files import LOCK_NAME, output_lock
 from kg.cli import cli
 from kg.errors import GraphError, KGError
 from kg.export import export_graph
