@@ -34,6 +34,13 @@ ONTOLOGY_PATH = ONTOLOGY_DIR / "jkt.ttl"
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 MEASURES_PATH = ONTOLOGY_DIR / "measures.ttl"
 GAZETTEER_PATH = ONTOLOGY_DIR / "gazetteer.jsonl"
+def vis_network_dir(version: str) -> Path:
+    """The directory of vis-network's JavaScript and CSS inside the pyvis package (the page inlines them)."""
+    import pyvis
+
+    return Path(pyvis.__file__).resolve().parent / "templates" / "lib" / f"vis-{version}"
+
+
 PATTERNS_DIR = PACKAGE_DIR / "extract" / "patterns"
 SCHEMAS_DIR = PATTERNS_DIR / "schemas"
 QUERIES_DIR = PACKAGE_DIR / "queries"

@@ -150,6 +150,17 @@ def read_checked(path: Path | str | None = None, fmt: str | None = None) -> tupl
     return path, text, oxfmt
 
 
+def load_oxigraph(path: Path | str | None = None) -> tuple[Path, ox.Store]:
+    """Check and parse a graph file (default out/) into a new Oxigraph store, named graphs kept."""
+    path, text, fmt = read_checked(path)
+    store = ox.Store()
+    try:
+        store.load(text, format=fmt, base_iri=path.resolve().as_uri())
+    except (SyntaxError, ValueError, OSError) as err:
+        raise GraphError(syntax_message(path, fmt, err)) from None
+    return path, store
+
+
 def syntax_message(path: Path, oxfmt: ox.RdfFormat, err: Exception) -> str:
     """One line naming the file, the format and where the parser stopped."""
     message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__

@@ -7,8 +7,6 @@ and no script but the page's own. The network comes from kg.network, the positio
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import re
 import unicodedata
@@ -21,9 +19,10 @@ from rdflib import Graph
 
 from .errors import KGError
 from .files import write_atomic
+from .htmlsafe import csp_hash, script_json
 from .layout import SEED, layout
 from .network import CLASS_STYLE, http_iri, node_size, to_networkx
-from .resources import TEMPLATES_DIR
+from .resources import TEMPLATES_DIR, vis_network_dir
 
 
 VIS_VERSION = "9.1.2"
@@ -118,21 +117,9 @@ def _vis_options() -> dict[str, Any]:
     }
 
 
-def _script_hash(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
-
-
-def _json_for_html(value: Any) -> str:
-    """JSON that cannot end a <script> element or open a comment inside it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
 @lru_cache(maxsize=1)
 def _vis_assets() -> tuple[str, str]:
-    import pyvis
-
-    lib = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
+    lib = vis_network_dir(VIS_VERSION)
     try:
         js, css = (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
     except OSError as err:
@@ -166,7 +153,7 @@ def network_html(nx_graph: nx.MultiDiGraph, *, title: str = "Japan–South Korea
     # The inline scripts are allowed by hash: injected markup could not run even if it reached the DOM.
     csp = "; ".join((
         "default-src 'none'",
-        f"script-src {_script_hash(vis_js)} {_script_hash(app_js)}",
+        f"script-src '{csp_hash(vis_js)}' '{csp_hash(app_js)}'",
         "style-src 'unsafe-inline'",
         "img-src data:",
         "base-uri 'none'",
@@ -184,7 +171,7 @@ def network_html(nx_graph: nx.MultiDiGraph, *, title: str = "Japan–South Korea
         vis_css=Markup(vis_css),
         vis_js=Markup(vis_js),
         app_js=Markup(app_js),
-        data_json=Markup(_json_for_html(payload)),
+        data_json=Markup(script_json(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))),
     )
 
 

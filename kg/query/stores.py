@@ -8,8 +8,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import GraphError, QueryError
-from ..store import read_checked, syntax_message
+from ..errors import QueryError
+from ..store import load_oxigraph
 from .safety import inspect_query
 from .terms import PREFIXES, to_ox
 
@@ -59,13 +59,7 @@ class KGStore:
 
 def load_store(path: Path | str | None = None) -> KGStore:
     """Parse a graph file (default out/) into Oxigraph, defensively; named graphs are kept."""
-    path, text, fmt = read_checked(path)
-    store = ox.Store()
-    try:
-        store.load(text, format=fmt, base_iri=path.resolve().as_uri())
-    except (SyntaxError, ValueError, OSError) as err:
-        raise GraphError(syntax_message(path, fmt, err)) from None
-    return KGStore(store)
+    return KGStore(load_oxigraph(path)[1])
 
 
 def merge_named_graphs(store: ox.Store) -> ox.Store:

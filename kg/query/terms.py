@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from ..errors import QueryError
 from ..namespace import ENTITY, prefixed_name
 from ..namespace import PREFIXES as KG_PREFIXES
-from ..store import to_rdflib
+from ..store import XSD_STRING, to_rdflib
 
 
 #: Prefixes every query may use without declaring them: kg's own plus common vocabularies.
@@ -37,7 +37,6 @@ PREFIXES: dict[str, str] = {
 }
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 _CANONICAL_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")

@@ -6,12 +6,10 @@ script runs by its hash (Content-Security-Policy), so injected markup could not 
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
-import json
 from functools import lru_cache
 
+from ..htmlsafe import csp_hash, script_json
 from ..query import library
 from ..resources import TEMPLATES_DIR
 from .protocol import Limits, Response
@@ -22,15 +20,14 @@ def page_template() -> tuple[str, str, str]:
     """(page, script, the script's CSP hash), read once."""
     page = (TEMPLATES_DIR / "query-page.html").read_text(encoding="utf-8")
     script = (TEMPLATES_DIR / "query-page.js").read_text(encoding="utf-8")
-    return page, script, "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return page, script, csp_hash(script)
 
 
 def query_page(title: str, limits: Limits) -> Response:
     """The query page for a graph named ``title``, stating the limits its queries run under."""
     page, script, script_hash = page_template()
     examples = {name: entry.text for name, entry in library().items() if name != "wikidata-federated"}
-    # JSON inside <script>: escape <, > and & so no string can close the element.
-    data = json.dumps(examples).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    data = script_json(examples)
     options = "".join(f'<option value="{html.escape(n)}">{html.escape(n)}</option>' for n in examples)
     body = page.format(
         title=html.escape(title),
