@@ -13,8 +13,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .namespace import JKT, PREFIXES, prefixed_name
-from .resources import ONTOLOGY_PATH
+from .namespace import JKT, PREFIXES, ontology_graph, prefixed_name
 
 
 @lru_cache(maxsize=1)
@@ -25,9 +24,7 @@ def jsonld_context() -> dict:
     one XSD datatype other than xsd:string are coerced to it, so their values read as strings.
     """
     context: dict = dict(sorted(PREFIXES.items()))
-    ontology = Graph()
-    if ONTOLOGY_PATH.is_file():
-        ontology.parse(ONTOLOGY_PATH, format="turtle")
+    ontology = ontology_graph()
     for name in sorted(JKT.__annotations__):
         iri = JKT[name]
         compact = f"jkt:{name}"

@@ -11,6 +11,7 @@ rdflib.term.URIRef('https://w3id.org/jk-tech/id/south-korea')
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from rdflib import Graph, Namespace, URIRef
@@ -174,6 +175,18 @@ def prefixed_name(iri: str, prefixes: Mapping[str, str] = PREFIXES, *, local: Ca
             if local is None or local(iri[len(namespace):]):
                 best = prefix
     return None if best is None else f"{best}:{iri[len(prefixes[best]):]}"
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """``ontology/jkt.ttl`` parsed once per process; shared, so never change it."""
+    from .errors import KGError
+    from .resources import ONTOLOGY_PATH
+
+    try:
+        return Graph().parse(ONTOLOGY_PATH, format="turtle")
+    except (OSError, SyntaxError) as err:
+        raise KGError(f"{ONTOLOGY_PATH}: cannot read the ontology ({err}); reinstall kg") from None
 
 
 def entity_iri(entity_id: str) -> URIRef:

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from .errors import KGError
 from .gazetteer import ENTITY_TYPES
-from .namespace import ITSRDF, JKT, NIF, QUDT, SCHEMA
+from .namespace import ITSRDF, JKT, NIF, QUDT, SCHEMA, ontology_graph
 from .rdfgraph import plain_graph
-from .resources import ONTOLOGY_PATH
 
 
 #: At most this many evidence sentences are kept per node and per edge.
@@ -58,17 +55,9 @@ def node_size(degree: int) -> float:
     return round(min(12.0 + 5.0 * math.sqrt(degree), 48.0), 1)
 
 
-@lru_cache(maxsize=1)
-def _ontology() -> Graph:
-    try:
-        return Graph().parse(ONTOLOGY_PATH, format="turtle")
-    except (OSError, SyntaxError) as err:
-        raise KGError(f"{ONTOLOGY_PATH}: cannot read the ontology ({err}); reinstall kg") from None
-
-
 def relation_labels(ontology: Graph | None = None) -> dict[URIRef, str]:
     """Every property that is rdfs:subPropertyOf* jkt:relatedTo, with its English rdfs:label."""
-    ontology = _ontology() if ontology is None else ontology
+    ontology = ontology_graph() if ontology is None else ontology
     labels = {}
     for prop in ontology.transitive_subjects(RDFS.subPropertyOf, JKT.relatedTo):
         labels[prop] = _label(ontology, prop) or local_name(prop)
