@@ -24,7 +24,6 @@ import pytest
 
 from kg.query import library, load_store, run_query
 
-pytestmark = pytest.mark.slow
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
@@ -99,6 +98,7 @@ def ask(url: str, sparql: str) -> dict:
 QUERIES = sorted(name for name, entry in library().items() if not entry.parameters and "SERVICE" not in entry.text)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", QUERIES)
 def test_library_query_gives_the_same_rows_in_the_oxigraph_server(server, built, name):
     _, out = built
