@@ -24,7 +24,9 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.namespace import ASSERTION, FIGURE, JKT, NIF, SCHEMA, bind_prefixes, document_iri, entity_iri, span_iri  # noqa: E402
-from kg.viz import CLASS_STYLE, layout, network_html, relation_labels, to_networkx  # noqa: E402
+from kg.layout import layout  # noqa: E402
+from kg.network import CLASS_STYLE, relation_labels, to_networkx  # noqa: E402
+from kg.viz import network_html  # noqa: E402
 
 
 def synthetic_graph(nodes: int, *, edges_per_node: int = 2, seed: int = 7) -> Graph:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from datetime import datetime, timezone
@@ -15,9 +13,9 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from rdflib import Dataset
 
 from .corpus import Article, load_corpus
-from .errors import GraphError, KGError
-from .export import serialize
-from .files import remove_stale_temporaries, write_all_atomic
+from .errors import KGError
+from .serialize import serialize
+from .files import output_lock, remove_stale_temporaries, write_all_atomic
 from .facts import DocumentFacts
 from .claimgraph import add_claims
 from .graph import BuildInfo, facts_to_dataset, union
@@ -197,27 +195,6 @@ def corpus_label(articles: Iterable[Article]) -> str:
         except ValueError:
             names.add(folder.name or ".")
     return ", ".join(sorted(names))
-
-
-LOCK_NAME = ".kg-build.lock"
-
-
-@contextmanager
-def output_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the output directory's lock file (flock, never waits): one build writes to a directory at a time."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as err:
-        raise GraphError(f"{out_dir}: cannot write ({err.strerror}); check the directory or choose another --out") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise KGError(f"another kg build is writing to {out_dir}; wait for it to finish or choose another --out") from None
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock; the file stays, so that no two builds lock different files
 
 
 def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> list[Path]:

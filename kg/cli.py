@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .errors import KGError
+from .formats import EXPORT_FORMATS
 
 
 class KGUsageError(click.ClickException):
@@ -110,8 +111,6 @@ def docs(out_path):
     click.echo(f"Wrote {write_ontology_docs(out_path)}")
 
 
-#: The formats of `kg export` (kg.export.EXPORT_FORMATS; listed here so --help imports no rdflib).
-EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml", "graphml", "gexf", "csv")
 
 
 @cli.command("export")
@@ -127,7 +126,9 @@ def export_cmd(graph, fmt, out, bom):
     document. Networks: graphml, gexf (unique edge ids, weights; GEXF with the viewer's colours,
     sizes and positions), csv (nodes.csv and edges.csv).
     """
-    from .export import RDF_FORMATS, export_graph, serialize
+    from .export import export_graph
+    from .formats import RDF_FORMATS
+    from .serialize import serialize
     from .store import load_graph
 
     if bom and fmt != "csv":
@@ -171,9 +172,9 @@ def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service, timeou
     if isinstance(answer.output, bytes):
         click.echo(answer.output.decode("utf-8"), nl=not answer.output.endswith(b"\n"))
     else:
-        from rich.console import Console
+        from .report import print_query_table
 
-        Console(soft_wrap=False).print(answer.output)
+        print_query_table(answer.output, answer.title, truncated=answer.truncated_after is not None)
     if answer.truncated_after is not None:
         click.echo(f"Warning: truncated after {answer.truncated_after} rows; use --max-results to see more", err=True)
 
@@ -259,8 +260,9 @@ def stats_cmd(graph, fmt, top):
     """
     import json
 
+    from .network import to_networkx
+    from .stats import format_stats, graph_stats
     from .store import load_union
-    from .viz import format_stats, graph_stats, to_networkx
 
     stats = graph_stats(to_networkx(load_union(graph)), top=top)
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(stats), nl=fmt == "json")

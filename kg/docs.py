@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, SKOS
 
 from .errors import GraphError
 from .files import write_atomic
-from .validate import ONTOLOGY_PATH
+from .resources import ONTOLOGY_PATH
 
 DEFAULT_DOCS_PATH = Path("out") / "ontology.html"
 _JSON_LD = re.compile(r'(<script id="schema.org" type="application/ld\+json">)(.*?)(</script>)', re.DOTALL)

@@ -29,9 +29,6 @@ from .errors import GoldError
 from .facts import DocumentFacts
 from .gazetteer import default_gazetteer, normalize_form
 from .lexicon import load_patterns
-from .resources import ONTOLOGY_PATH
-
-PATTERNS_DIR = Path(__file__).parent / "extract" / "patterns"
 TOLERANCE = Decimal("0.005")
 #: Predicted types the gold conventions leave out (cities and sites): not counted as false positives.
 UNSCORED_TYPES = frozenset({"Place"})
@@ -121,20 +118,14 @@ def normalize_unit(unit: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _ontology():
-    """The ontology, parsed once per process for the predicate tables below."""
-    from rdflib import Graph
-
-    return Graph().parse(ONTOLOGY_PATH)
-
-
-@lru_cache(maxsize=1)
 def _inverses() -> dict[str, str]:
     """Declared inverses (owl:inverseOf): a gold relation with one is compared in the other's direction."""
     from rdflib.namespace import OWL
 
+    from .namespace import ontology_graph
+
     ns = "https://w3id.org/jk-tech/ontology#"
-    return {str(a)[len(ns):]: str(b)[len(ns):] for a, b in _ontology().subject_objects(OWL.inverseOf)}
+    return {str(a)[len(ns):]: str(b)[len(ns):] for a, b in ontology_graph().subject_objects(OWL.inverseOf)}
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +133,9 @@ def _predicates() -> tuple[dict[str, str], frozenset[str]]:
     """Ontology property names and labels -> local names; and the symmetric ones."""
     from rdflib.namespace import OWL, RDF, RDFS
 
-    graph = _ontology()
+    from .namespace import ontology_graph
+
+    graph = ontology_graph()
     ns = "https://w3id.org/jk-tech/ontology#"
     names: dict[str, str] = {}
     symmetric = set()

@@ -1,17 +1,22 @@
 """Writing output files safely: all of a set or none, through temporaries renamed into place.
 
-Every module that writes files (build, export, viz, docs) uses these helpers, so that a failure
-(a full disk, an unwritable directory, a kill) never leaves a half-written or mixed set of files.
+Every module that writes files (build, export, the network files, viz, docs) uses these helpers,
+so that a failure (a full disk, an unwritable directory, a kill) never leaves a half-written or
+mixed set of files; ``output_lock`` keeps two builds from writing to one directory at once. No
+other module writes files (``tests/test_architecture.py``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-from .errors import GraphError
+from .errors import GraphError, KGError
 
 #: kg's own temporaries: ".<file>.kg-<pid>-<random>.tmp" beside the file they will replace.
 TEMPORARY = re.compile(r"^\..+\.kg-(\d+)-[a-z0-9_]+\.tmp$")
@@ -88,3 +93,24 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:  # alive, owned by someone else
         return True
     return True
+
+
+LOCK_NAME = ".kg-build.lock"
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the output directory's lock file (flock, never waits): one build writes to a directory at a time."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as err:
+        raise GraphError(f"{out_dir}: cannot write ({err.strerror}); check the directory or choose another --out") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise KGError(f"another kg build is writing to {out_dir}; wait for it to finish or choose another --out") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock; the file stays, so that no two builds lock different files

@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import KGError
-
-PATTERNS_DIR = Path(__file__).parent / "extract" / "patterns"
-SCHEMAS_DIR = PATTERNS_DIR / "schemas"
+from .resources import PATTERNS_DIR, SCHEMAS_DIR
 
 
 class PatternError(KGError):

@@ -11,6 +11,9 @@ rdflib.term.URIRef('https://w3id.org/jk-tech/id/south-korea')
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Callable, Mapping
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -181,6 +184,37 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph
+
+
+def prefixed_name(iri: str, prefixes: Mapping[str, str] = PREFIXES, *, local: Callable[[str], bool] | None = None) -> str | None:
+    """``prefix:local`` for an IRI under one of ``prefixes`` (the longest namespace wins), else None.
+
+    ``local`` decides which local parts a prefixed name may have (SPARQL and JSON-LD differ);
+    a namespace whose local part it refuses is not used.
+
+    >>> prefixed_name("https://w3id.org/jk-tech/id/south-korea")
+    'jke:south-korea'
+    >>> prefixed_name("https://example.org/x") is None
+    True
+    """
+    best = None
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and (best is None or len(namespace) > len(prefixes[best])):
+            if local is None or local(iri[len(namespace):]):
+                best = prefix
+    return None if best is None else f"{best}:{iri[len(prefixes[best]):]}"
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """``ontology/jkt.ttl`` parsed once per process; shared, so never change it."""
+    from .errors import KGError
+    from .resources import ONTOLOGY_PATH
+
+    try:
+        return Graph().parse(ONTOLOGY_PATH, format="turtle")
+    except (OSError, SyntaxError) as err:
+        raise KGError(f"{ONTOLOGY_PATH}: cannot read the ontology ({err}); reinstall kg") from None
 
 
 def entity_iri(entity_id: str) -> URIRef:

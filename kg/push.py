@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 
 from .errors import KGError
-from .store import read_checked, syntax_message
+from .store import load_oxigraph
 
 
 @dataclass(frozen=True)
@@ -48,12 +48,7 @@ def plan(path: Path | str | None, endpoint: str) -> list[Upload]:
     scheme = urlsplit(endpoint).scheme
     if scheme not in ("http", "https"):
         raise KGError(f"{endpoint}: the endpoint must be an http:// or https:// Graph Store Protocol URL (for Oxigraph: http://HOST:7878/store)")
-    path, text, fmt = read_checked(path)
-    store = ox.Store()
-    try:
-        store.load(text, format=fmt, base_iri=path.resolve().as_uri())
-    except (SyntaxError, ValueError, OSError) as err:
-        raise KGError(syntax_message(path, fmt, err)) from None
+    path, store = load_oxigraph(path)
     names: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = sorted(store.named_graphs(), key=str)
     names.append(ox.DefaultGraph())
     uploads = []

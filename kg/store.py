@@ -17,32 +17,15 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from .errors import GraphError
+from .formats import FILE_SUFFIXES, oxigraph_format
+from .formats import PARSER_NAMES as FORMATS_BY_PARSER
 from .namespace import bind_prefixes
+from .rdfgraph import plain_graph
 
 #: file extension -> pyoxigraph format (every loader parses with Oxigraph, so all refuse the same input)
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
+FORMATS = {suffix: oxigraph_format(name) for suffix, name in FILE_SUFFIXES.items()}
 #: rdflib parser names accepted as ``fmt`` -> pyoxigraph format
-PARSER_NAMES = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ttl": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
-PARSERS = {suffix: fmt.name for suffix, fmt in FORMATS.items()}
+PARSER_NAMES = {parser: oxigraph_format(name) for parser, name in FORMATS_BY_PARSER.items()}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 MAX_BYTES = 512 * 1024 * 1024
 MAX_JSON_DEPTH = 64
@@ -167,6 +150,17 @@ def read_checked(path: Path | str | None = None, fmt: str | None = None) -> tupl
     return path, text, oxfmt
 
 
+def load_oxigraph(path: Path | str | None = None) -> tuple[Path, ox.Store]:
+    """Check and parse a graph file (default out/) into a new Oxigraph store, named graphs kept."""
+    path, text, fmt = read_checked(path)
+    store = ox.Store()
+    try:
+        store.load(text, format=fmt, base_iri=path.resolve().as_uri())
+    except (SyntaxError, ValueError, OSError) as err:
+        raise GraphError(syntax_message(path, fmt, err)) from None
+    return path, store
+
+
 def syntax_message(path: Path, oxfmt: ox.RdfFormat, err: Exception) -> str:
     """One line naming the file, the format and where the parser stopped."""
     message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
@@ -231,8 +225,4 @@ def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dat
 
 def load_union(path: Path | str | None = None) -> Graph:
     """Parse a graph file and return all its triples as one plain Graph."""
-    dataset = load_graph(path)
-    graph = bind_prefixes(Graph())
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
+    return plain_graph(load_graph(path))

@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from .errors import GraphError
 from .namespace import NIF, bind_prefixes
+from .rdfgraph import plain_graph
 from .resources import ONTOLOGY_PATH, SHAPES_PATH
 
 #: pySHACL inference mode. "none" suffices: the ontology graph is mixed into the data graph, so
@@ -53,12 +54,7 @@ def _load_turtle(path: Path) -> Graph:
 
 def _as_graph(graph: Graph | Dataset) -> Graph:
     """A plain graph holding every triple (of every named graph, for a dataset)."""
-    if isinstance(graph, Dataset):
-        plain = bind_prefixes(Graph())
-        for s, p, o, _ in graph.quads((None, None, None, None)):
-            plain.add((s, p, o))
-        return plain
-    return graph
+    return plain_graph(graph) if isinstance(graph, Dataset) else graph
 
 
 def _show(names: Graph, node) -> str:

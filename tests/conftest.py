@@ -13,10 +13,6 @@ DATA = Path(__file__).parent / "data"
 CORPUS = ROOT / "corpus"
 
 
-def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", help="rewrite golden files under tests/data/expected")
-
-
 @pytest.fixture(scope="session")
 def nlp():
     from kg.nlp import make_nlp

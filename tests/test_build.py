@@ -15,9 +15,8 @@ from kg.namespace import ENTITY, JKT
 
 from .conftest import CORPUS, ROOT
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_build_writes_a_parseable_graph_with_one_node_per_country(built):
     _, out = built
     graph = Graph().parse(out / "graph.ttl")
@@ -30,6 +29,7 @@ def test_build_writes_a_parseable_graph_with_one_node_per_country(built):
         assert labels.count(label) == 1, label
 
 
+@pytest.mark.slow
 def test_no_spurious_entities(built):
     result, _ = built
     entity_ids = {e.id for d in result.documents for e in d.entities}
@@ -40,6 +40,7 @@ def test_no_spurious_entities(built):
     assert dram and dram[0].type == "Technology"
 
 
+@pytest.mark.slow
 def test_mention_and_sentence_offsets_slice_the_stored_text(built):
     result, _ = built
     for facts in result.documents:
@@ -50,6 +51,7 @@ def test_mention_and_sentence_offsets_slice_the_stored_text(built):
             assert text[mention.start : mention.end] == mention.text
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path, runner):
     a, b = tmp_path / "a", tmp_path / "b"
     assert runner.invoke(cli, ["build", str(CORPUS), "--out", str(a), "-q"]).exit_code == 0
@@ -58,6 +60,7 @@ def test_two_builds_are_byte_identical(tmp_path, runner):
         assert (a / name).read_bytes() == (b / name).read_bytes()
 
 
+@pytest.mark.slow
 def test_cli_summary_line(runner, tiny_corpus, tmp_path):
     result = runner.invoke(cli, ["build", str(tiny_corpus), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
@@ -97,6 +100,7 @@ def test_python_dash_m_and_console_script_help():
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_builds_in_separate_processes_are_byte_identical(tmp_path):
     """Any PYTHONHASHSEED, any working directory, absolute or relative corpus path: the same bytes."""
     outputs = []
@@ -112,6 +116,7 @@ def test_builds_in_separate_processes_are_byte_identical(tmp_path):
         assert b"/work/" not in first and str(ROOT).encode() not in first and str(tmp_path).encode() not in first
 
 
+@pytest.mark.slow
 def test_entity_descriptions_live_once_in_their_own_graph(built):
     """A union default graph (Oxigraph, Fuseki) returns each entity once: descriptions are not repeated per document."""
     import pyoxigraph as ox

@@ -24,7 +24,10 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from kg.cli import EXPORT_FORMATS as CLI_FORMATS
 from kg.cli import cli
 from kg.errors import GraphError
-from kg.export import EXPORT_FORMATS, RDF_FORMATS, check_graph, export_graph, iri_problem, jsonld_context, serialize
+from kg.export import export_graph
+from kg.formats import EXPORT_FORMATS, RDF_FORMATS
+from kg.jsonld import jsonld_context
+from kg.serialize import check_graph, iri_problem, serialize
 from kg.namespace import DOC, ENTITY, FIGURE, JKT, NIF, ONTOLOGY_VERSION, PREFIXES, SCHEMA
 from kg.store import load_graph
 
@@ -219,7 +222,7 @@ def test_bytes_do_not_depend_on_hash_seed_or_insertion_order(tmp_path):
     source.write_bytes(serialize(awkward_dataset(), "nq"))
     script = (
         "import hashlib, json, sys\n"
-        "from kg.store import load_graph\nfrom kg.export import RDF_FORMATS, serialize\n"
+        "from kg.store import load_graph\nfrom kg.formats import RDF_FORMATS\nfrom kg.serialize import serialize\n"
         "ds = load_graph(sys.argv[1])\n"
         "print(json.dumps({f: hashlib.sha256(serialize(ds, f)).hexdigest() for f in RDF_FORMATS}))\n"
     )

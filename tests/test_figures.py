@@ -9,8 +9,6 @@ import pytest
 from kg.extract.figures import canonical_decimal, parse_number, resolve_period
 from kg.nlp import make_doc
 
-pytestmark = pytest.mark.slow
-
 
 def figures(nlp, text, year=2026):
     return nlp(make_doc(nlp, text, year=year))._.figures
@@ -22,6 +20,7 @@ def only(nlp, text, year=2026):
     return found[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text, surface, value, unit",
     [
@@ -48,22 +47,26 @@ def test_formats(nlp, text, surface, value, unit):
     assert (found[0].value, found[0].unit) == (value, unit)
 
 
+@pytest.mark.slow
 def test_range_gives_two_values(nlp):
     found = figures(nlp, "Grants ranged from $1.2 million to $23.5 million per firm.")
     assert [(f.value, f.unit) for f in found] == [("1200000", "USD"), ("23500000", "USD")]
 
 
+@pytest.mark.slow
 def test_two_thirds_is_a_share(nlp):
     figure = only(nlp, "Two-thirds of companies expect better ties.")
     assert (figure.value, figure.unit, figure.measure, figure.population) == ("66.67", "percent", "survey-share", "companies")
 
 
+@pytest.mark.slow
 def test_more_than_doubling_is_a_change_with_qualifier(nlp):
     found = figures(nlp, "Optimism is more than doubling from a year earlier.")
     doubling = [f for f in found if f.text == "doubling"][0]
     assert (doubling.value, doubling.unit, doubling.kind, doubling.qualifier) == ("2", "multiple", "change", "more than")
 
 
+@pytest.mark.slow
 def test_highest_since_is_a_qualifier_not_a_figure(nlp):
     figure = only(nlp, "Investment climbed to $3.2 billion, the highest since 2017.")
     assert figure.value == "3200000000" and figure.kind == "level"
@@ -71,19 +74,23 @@ def test_highest_since_is_a_qualifier_not_a_figure(nlp):
     assert figure.period != "2017"
 
 
+@pytest.mark.slow
 def test_bare_years_dates_and_citations_are_not_figures(nlp):
     assert figures(nlp, "In 2019 and again on March 23, 2023, the two governments met [1].") == []
 
 
+@pytest.mark.slow
 def test_numbers_inside_names_are_not_figures(nlp):
     assert figures(nlp, "The Chip 4 initiative was discussed.") == []
 
 
+@pytest.mark.slow
 def test_fall_is_a_negative_change(nlp):
     figure = only(nlp, "Operating profit fell 33.4% year-on-year.")
     assert (figure.value, figure.kind, figure.measure) == ("-33.4", "change", "profit")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text, kind",
     [
@@ -99,34 +106,40 @@ def test_level_or_change(nlp, text, kind):
     assert figures(nlp, text)[0].kind == kind
 
 
+@pytest.mark.slow
 def test_market_share_with_subject_and_technology(nlp):
     figure = only(nlp, "South Korea holds a 41% global DRAM market share.")
     assert (figure.measure, figure.subjects, figure.technologies) == ("market-share", ("south-korea",), ("dram",))
 
 
+@pytest.mark.slow
 def test_bilateral_trade_is_about_both_countries(nlp):
     text = "Japan and South Korea met. Japan sold more to South Korea. Bilateral trade reached $80 billion in 2024."
     figure = [f for f in figures(nlp, text) if f.unit == "USD"][0]
     assert (figure.measure, figure.subjects, figure.period) == ("bilateral-trade", ("japan", "south-korea"), "2024")
 
 
+@pytest.mark.slow
 def test_survey_share_population_and_subjects(nlp):
     figure = only(nlp, "Some 44% of Japanese and South Korean executives expect better ties.")
     assert figure.measure == "survey-share" and figure.subjects == ("japan", "south-korea")
     assert figure.population == "Japanese and South Korean executives"
 
 
+@pytest.mark.slow
 def test_relative_period_uses_the_document_year(nlp):
     found = figures(nlp, "Optimism reached last year's 16%.", year=2026)
     assert found[0].period == "2025"
 
 
+@pytest.mark.slow
 def test_shared_measure_for_a_compared_share(nlp):
     found = figures(nlp, "Now 44% of executives expect better ties, up from 16% in 2025.")
     assert [(f.value, f.measure, f.period) for f in found] == [("44", "survey-share", None), ("16", "survey-share", "2025")]
     assert found[1].compared_to == (found[0].start, found[0].end)
 
 
+@pytest.mark.slow
 def test_durations_and_counts(nlp):
     found = figures(nlp, "Talks lasted three days and covered three relevant items.")
     assert [(f.value, f.unit, f.measure) for f in found] == [("3", "day", "duration"), ("3", "count", "count")]
@@ -147,6 +160,7 @@ def test_number_helpers():
     assert canonical_decimal(Decimal("3.20") * Decimal("1e9")) == "3200000000"
 
 
+@pytest.mark.slow
 def test_partners_are_not_what_a_figure_is_about(nlp):
     found = figures(nlp, "Samsung Electronics said exports to Japan rose 5% last year, while SK Hynix invested $2bn in Japan.")
     assert [(f.text, f.subjects, f.measure) for f in found] == [

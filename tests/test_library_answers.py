@@ -11,8 +11,6 @@ from rdflib import RDF
 
 from kg.namespace import JKT
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def graph(built):
@@ -24,19 +22,27 @@ def local(iri) -> str:
     return str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
+@pytest.mark.slow
 def test_chip4_members_and_leader(graph):
     rows = kg.query(graph, "chip4")
     assert {(r["role"], local(r["entity"])) for r in rows} == {
         ("leader", "united-states"), ("member", "japan"), ("member", "south-korea")}
 
 
+@pytest.mark.slow
 def test_expectations_by_year(graph):
-    """16% of executives expected better relations in 2025, 44% in January 2026."""
+    """Seed article: "44% of executives ... according to a January 2026 Nikkei-Maeil Business Survey.
+    This marks a dramatic increase from just 16% in 2025"."""
     rows = kg.query(graph, "expectations-by-year")
-    dated = {(str(r["period"]), r["value"]) for r in rows if r.get("period") is not None}
-    assert dated == {("2025", Decimal(16)), ("2026-01", Decimal(44))}
+    periods = {}
+    for r in rows:
+        periods.setdefault(r["value"], set()).add(str(r.get("period")))
+    assert periods[Decimal(16)] == {"2025"} and periods[Decimal(44)] == {"2026-01"}
+    # The survey's other shares (29%, 52%, 68%) are of the same January 2026 survey: no other period is right.
+    assert all(found <= {"2026-01", "None"} for value, found in periods.items() if value not in (16, 44))
 
 
+@pytest.mark.slow
 def test_market_positions(graph):
     rows = kg.query(graph, "market-positions")
     shares = {(local(r["holder"]), local(r["technology"]), r["value"]) for r in rows if r.get("value") is not None}
@@ -58,33 +64,65 @@ def test_market_positions(graph):
                          ("south-korea", "hasMarketShareIn", "semiconductor-equipment")}
 
 
+@pytest.mark.slow
 def test_trade_and_investment(graph):
+    """Seed article: "Bilateral trade reached $88.3 billion in 2025, a 12% year-over-year increase, while
+    Japanese foreign direct investment in South Korea surged to $3.2 billion"."""
     rows = kg.query(graph, "trade-and-investment")
-    found = {(local(r["measure"]), r["value"], local(r["unit"]), local(r["kind"]), str(r.get("period"))) for r in rows}
+    found = {(local(r["measure"]), r["value"], local(r["unit"]), local(r["kind"])) for r in rows}
     assert found == {
-        ("bilateral-trade", Decimal(88300000000), "USD", "Level", "2025"),
-        ("bilateral-trade", Decimal(12), "PERCENT", "Change", "2025"),
-        ("foreign-direct-investment", Decimal(3200000000), "USD", "Level", "None"),
+        ("bilateral-trade", Decimal(88300000000), "USD", "Level"),
+        ("bilateral-trade", Decimal(12), "PERCENT", "Change"),
+        ("foreign-direct-investment", Decimal(3200000000), "USD", "Level"),
     }
+    # Every period the graph gives is the sentence's year.
+    assert {str(r["period"]) for r in rows if r.get("period") is not None} == {"2025"}
+    assert all(str(r.get("period")) == "2025" for r in rows if local(r["measure"]) == "bilateral-trade")
 
 
-def test_frictions(graph):
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="extraction gap: 'in 2025' is not carried across 'while' to the investment figure")
+def test_investment_has_the_sentences_year(graph):
+    rows = kg.query(graph, "trade-and-investment")
+    assert {str(r.get("period")) for r in rows if local(r["measure"]) == "foreign-direct-investment"} == {"2025"}
+
+
+#: When each friction happened, from the documents: the export controls and white-list removals of
+#: 2019 ("tightened since 2019"; "in July 2019"; "in 2019"), the restorations of 2023 ("in 2023"),
+#: METI's revision and Korea's withdrawal of its WTO complaint in the METI release of 16 March 2023.
+FRICTION_YEARS = {
+    ("japan", "imposesExportControlsOn", "south-korea"): "2019",
+    ("japan", "removesFromWhiteList", "south-korea"): "2019",
+    ("south-korea", "removesFromWhiteList", "japan"): "2019",
+    ("japan", "restoresToWhiteList", "south-korea"): "2023",
+    ("south-korea", "restoresToWhiteList", "japan"): "2023",
+    ("meti", "liftsExportControlsOn", "south-korea"): "2023",
+    ("south-korea", "withdrawsComplaintTo", "wto"): "2023",
+}
+
+
+def _frictions(graph) -> list[tuple[tuple[str, str, str], str | None]]:
     rows = kg.query(graph, "frictions")
-    found = {(str(r.get("period")), local(r["subject"]), local(r["action"]), local(r["object"])) for r in rows}
-    assert found == {
-        ("None", "japan", "imposesExportControlsOn", "south-korea"),
-        ("2019-07", "japan", "removesFromWhiteList", "south-korea"),
-        ("2019", "japan", "removesFromWhiteList", "south-korea"),
-        ("2019", "south-korea", "removesFromWhiteList", "japan"),
-        ("2023", "japan", "restoresToWhiteList", "south-korea"),
-        ("2023", "south-korea", "restoresToWhiteList", "japan"),
-        ("None", "meti", "liftsExportControlsOn", "south-korea"),
-        ("None", "south-korea", "withdrawsComplaintTo", "wto"),
-    }
-    items = {local(r["item"]) for r in rows if r.get("item") is not None}
+    return [((local(r["subject"]), local(r["action"]), local(r["object"])), r.get("period")) for r in rows]
+
+
+@pytest.mark.slow
+def test_frictions(graph):
+    found = _frictions(graph)
+    assert {friction for friction, _ in found} == set(FRICTION_YEARS)
+    # A period, where the graph gives one, is the right year (or a month of it: "July 2019").
+    assert all(str(period).startswith(FRICTION_YEARS[friction]) for friction, period in found if period is not None)
+    items = {local(r["item"]) for r in kg.query(graph, "frictions") if r.get("item") is not None}
     assert items == {"semiconductor-materials"}
 
 
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="extraction gap: 'since 2019' and a release's own date give no period yet")
+def test_every_friction_has_its_year(graph):
+    assert all(str(period).startswith(FRICTION_YEARS[friction]) for friction, period in _frictions(graph))
+
+
+@pytest.mark.slow
 def test_cooperation_fields(graph):
     rows = kg.query(graph, "cooperation-fields")
     fields = {local(r["field"]) for r in rows if r.get("field") is not None}
@@ -93,6 +131,7 @@ def test_cooperation_fields(graph):
     assert developed == {(c, t) for c in ("japan", "south-korea") for t in ("semiconductors", "robotics", "chip-packaging")}
 
 
+@pytest.mark.slow
 def test_entity_facts_for_japan(graph):
     rows = kg.query(graph, "entity-facts", entity="japan")
     assert rows and all(local(r["entity"]) == "japan" for r in rows)
@@ -101,6 +140,7 @@ def test_entity_facts_for_japan(graph):
     assert all(r["evidence"] for r in rows)
 
 
+@pytest.mark.slow
 def test_entities_with_wikidata(graph):
     rows = kg.query(graph, "entities")
     by_id = {local(r["entity"]): r for r in rows}
@@ -109,6 +149,7 @@ def test_entities_with_wikidata(graph):
     assert by_id["chip-4"].get("wikidata") is None
 
 
+@pytest.mark.slow
 def test_every_figure_row_has_its_evidence(graph):
     rows = kg.query(graph, "figures")
     figures = {r["figure"] for r in rows}

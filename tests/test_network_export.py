@@ -10,7 +10,10 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
-from kg.viz import CLASS_STYLE, edge_ids, export_network, hex_rgb, layout, node_size, to_networkx, to_pyvis
+from kg.layout import layout
+from kg.network import CLASS_STYLE, node_size, to_networkx
+from kg.network_formats import edge_ids, export_network, hex_rgb
+from kg.viz import to_pyvis
 
 SMALL = Path(__file__).parent / "data" / "viz" / "small.ttl"
 GEXF_VIZ = "{http://www.gexf.net/1.2draft/viz}"

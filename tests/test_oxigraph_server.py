@@ -24,7 +24,6 @@ import pytest
 
 from kg.query import library, load_store, run_query
 
-pytestmark = pytest.mark.slow
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
@@ -101,6 +100,7 @@ QUERIES = sorted(name for name, entry in library().items() if not entry.paramete
 EMPTY_ON_CORPUS = {"conflicts"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", QUERIES)
 def test_library_query_gives_the_same_rows_in_the_oxigraph_server(server, built, name):
     _, out = built

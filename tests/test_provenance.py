@@ -17,7 +17,6 @@ from kg.store import load_union
 
 from .conftest import CORPUS
 
-pytestmark = pytest.mark.slow
 
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
@@ -107,6 +106,7 @@ def _check_slice(stored: str, file_text: str, begin: Literal, end: Literal, text
     assert str(stored)[b:e] == str(text)  # the copy stored in the graph (nif:isString)
 
 
+@pytest.mark.slow
 def test_every_figure_and_assertion_reaches_its_sentence_and_document(graph, stored_files):
     rows = list(graph.query(EVIDENCE))
     items = set(graph.subjects(RDF.type, JKT.Figure)) | set(graph.subjects(RDF.type, JKT.Assertion))
@@ -117,6 +117,7 @@ def test_every_figure_and_assertion_reaches_its_sentence_and_document(graph, sto
         _check_slice(row.stored, stored_files[str(row.id)], row.begin, row.end, row.text)
 
 
+@pytest.mark.slow
 def test_every_mention_reaches_its_sentence_and_document(graph, stored_files):
     rows = list(graph.query(MENTIONS))
     mentions = set(graph.subjects(RDF.type, JKT.Mention))
@@ -129,6 +130,7 @@ def test_every_mention_reaches_its_sentence_and_document(graph, stored_files):
         assert int(row.sentenceBegin) <= int(row.begin) < int(row.end) <= int(row.sentenceEnd)
 
 
+@pytest.mark.slow
 def test_every_extracted_item_reaches_the_build_software_version_and_time(graph):
     rows = list(graph.query(BUILD))
     items = set()
@@ -141,6 +143,7 @@ def test_every_extracted_item_reaches_the_build_software_version_and_time(graph)
         assert row.time.datatype == XSD.dateTime and row.time.value is not None
 
 
+@pytest.mark.slow
 def test_every_document_reaches_its_metadata(graph):
     articles = {document_iri(a.id): a for a in read_corpus([CORPUS])}
     rows = {row.doc: row for row in graph.query(DOCUMENT)}

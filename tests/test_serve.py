@@ -129,12 +129,12 @@ def test_results_are_truncated_and_signalled(endpoint):
 
 
 def test_query_page_is_self_contained_and_escaped(endpoint, monkeypatch):
-    from kg import serve as serve_module
+    from kg.serve import page as page_module
 
     hostile = "</script><script>alert(1)</script>"
     entries = dict(library())
     entries["x"] = entries["chip4"].__class__(name="x", question="q", text=hostile)
-    monkeypatch.setattr(serve_module, "library", lambda: entries)
+    monkeypatch.setattr(page_module, "library", lambda: entries)
     page = get(endpoint, "/")
     assert page.status == 200 and page.content_type.startswith("text/html")
     html_text = page.text

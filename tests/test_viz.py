@@ -19,16 +19,11 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS
 from kg.cli import cli
 from kg.gazetteer import ENTITY_TYPES
 from kg.namespace import ITSRDF, JKT, NIF, SCHEMA
-from kg.viz import (
-    CLASS_STYLE,
-    export_network,
-    flat_network,
-    graph_stats,
-    layout,
-    network_html,
-    render_html,
-    to_networkx,
-)
+from kg.layout import layout
+from kg.network import CLASS_STYLE, to_networkx
+from kg.network_formats import export_network, flat_network
+from kg.stats import graph_stats
+from kg.viz import network_html, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = Path(__file__).parent / "data" / "viz" / "small.ttl"
@@ -183,7 +178,7 @@ def test_layout_does_not_depend_on_the_hash_seed():
     """Set iteration order changes with PYTHONHASHSEED; positions must not."""
     code = (
         "import networkx as nx, json\n"
-        "from kg.viz import layout\n"
+        "from kg.layout import layout\n"
         "net = nx.MultiDiGraph()\n"
         "for u, v in nx.barabasi_albert_graph(600, 2, seed=3).edges(): net.add_edge(f'n{u}', f'n{v}')\n"
         "for u, v in nx.path_graph(30).edges(): net.add_edge(f'p{u}', f'p{v}')\n"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.viz import render_html, to_networkx
+from kg.network import to_networkx
+from kg.viz import render_html
 
 pytestmark = pytest.mark.browser
 

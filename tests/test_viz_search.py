@@ -10,7 +10,8 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
-from kg.viz import render_html, search_key, to_networkx, to_pyvis
+from kg.network import to_networkx
+from kg.viz import render_html, search_key, to_pyvis
 
 SMALL = Path(__file__).parent / "data" / "viz" / "small.ttl"
 KOREA = URIRef("https://w3id.org/jk-tech/id/south-korea")

@@ -12,13 +12,11 @@ import pytest
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import RDF
 
-from kg.export import serialize
+from kg.serialize import serialize
 from kg.namespace import JKT, NIF
 from kg.nlp import make_doc
 
 from .test_text import ARTICLE, HEADER, assert_built, corpus, kg_build, warnings_of  # noqa: F401  (fixtures)
-
-pytestmark = pytest.mark.slow
 
 
 def figures(nlp, text):
@@ -26,6 +24,7 @@ def figures(nlp, text):
     return [(f.text, Decimal(f.value), f.unit) for f in doc._.figures]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case, text, expected",
     [
@@ -44,6 +43,7 @@ def test_numbers_in_their_written_forms(nlp, case, text, expected):
     assert figures(nlp, text) == expected
 
 
+@pytest.mark.slow
 def test_case_21_two_thirds_is_a_fraction_never_two(nlp):
     found = figures(nlp, "Two-thirds of companies expect growth.")
     assert len(found) == 1
@@ -51,6 +51,7 @@ def test_case_21_two_thirds_is_a_fraction_never_two(nlp):
     assert unit == "percent" and abs(value - Decimal("66.67")) < Decimal("0.01") and value != 2
 
 
+@pytest.mark.slow
 def test_case_11_long_japanese_text_is_split_and_built(kg_build, corpus):
     """Over 49,149 bytes of Japanese (Sudachi's limit; kg uses the English model, which must not choke)."""
     sentence = "日本と韓国は半導体とロボットの分野で協力を深めることで合意した。"
@@ -65,6 +66,7 @@ def test_case_11_long_japanese_text_is_split_and_built(kg_build, corpus):
     assert len(stored) == 1 and text in stored[0]  # the stored text survives character for character
 
 
+@pytest.mark.slow
 def test_case_25_same_story_other_spacing_and_tracking_is_flagged_and_kept(kg_build, corpus):
     source = "Source: https://example.org/story?utm_source=feed&utm_medium=rss\n"
     (corpus / "copy.txt").write_text(
@@ -79,6 +81,7 @@ def test_case_25_same_story_other_spacing_and_tracking_is_flagged_and_kept(kg_bu
     assert len(set(graph.subjects(RDF.type, JKT.Document))) == 2  # provenance kept: both documents
 
 
+@pytest.mark.slow
 def test_case_27_hostile_entity_names_give_iris_every_format_reparses(kg_build, corpus):
     body = 'Executives of Acme <Chips> "Global" {Holdings} | Co. met officials of Samsung Electronics in Seoul.\n'
     (corpus / "good.txt").write_text(HEADER.format(title="Odd names") + body, encoding="utf-8")
@@ -94,6 +97,7 @@ def test_case_27_hostile_entity_names_give_iris_every_format_reparses(kg_build, 
         assert len(again) > 0, fmt
 
 
+@pytest.mark.slow
 def test_case_28_awkward_literals_survive_every_round_trip(kg_build, corpus):
     body = 'Samsung said "chips \\ robots """ matter" in Seoul.\r\nSK Hynix agreed.\r\n'
     (corpus / "good.txt").write_bytes((HEADER.format(title='Quote " and \\ and """') + body).encode("utf-8"))

@@ -12,10 +12,14 @@ import pytest
 from rdflib.compare import isomorphic
 
 from kg import files as files_module
-from kg.build import LOCK_NAME, output_lock, write_outputs
+from kg.build import write_outputs
+from kg.files import LOCK_NAME, output_lock
 from kg.cli import cli
 from kg.errors import GraphError, KGError
-from kg.export import RDF_FORMATS, export_graph, remove_stale_temporaries, serialize
+from kg.export import export_graph
+from kg.files import remove_stale_temporaries
+from kg.formats import RDF_FORMATS
+from kg.serialize import serialize
 from kg.store import load_graph, load_union
 
 from ..conftest import DATA
@@ -62,10 +66,10 @@ def test_case_33_exporting_twice_gives_identical_bytes(fmt):
 
 @pytest.mark.parametrize("fmt", list(RDF_FORMATS), ids=[f"case-34-{f}" for f in RDF_FORMATS])
 def test_case_34_export_import_export_is_isomorphic(tmp_path, fmt):
-    path = tmp_path / f"graph{RDF_FORMATS[fmt][1]}"
+    path = tmp_path / f"graph{RDF_FORMATS[fmt].extension}"
     path.write_bytes(serialize(load_graph(FIXTURE), fmt))
     assert isomorphic(load_union(path), load_union(FIXTURE))
-    again = tmp_path / f"again{RDF_FORMATS[fmt][1]}"
+    again = tmp_path / f"again{RDF_FORMATS[fmt].extension}"
     again.write_bytes(serialize(load_graph(path), fmt))
     assert isomorphic(load_union(again), load_union(path))
 

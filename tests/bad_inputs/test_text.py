@@ -16,11 +16,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.cli import cli
-from kg.export import serialize
+from kg.serialize import serialize
 from kg.extract.segmentation import CJK, LATIN
 from kg.namespace import DOC, ENTITY, JKT, NIF
 
-pytestmark = pytest.mark.slow
 
 HEADER = "Title: {title}\nDate: 2025-06-10\n\n"
 BODY = (
@@ -110,6 +109,7 @@ def entity_ids(graph: Graph) -> set[str]:
 # -- 1, 2: empty documents are skipped ---------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "data, reason",
     [
@@ -130,6 +130,7 @@ def test_empty_document_is_skipped_with_a_warning(kg_build, corpus, data, reason
     assert set(graph_of(out).subjects(RDF.type, JKT.Document)) == {DOC["good"]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("data", [pytest.param(b"", id="case-01"), pytest.param(codecs.BOM_UTF8 + b"  \n", id="case-02")])
 def test_nothing_ingested_is_an_error(kg_build, tmp_path, data):
     corpus = tmp_path / "only-empty"
@@ -142,6 +143,7 @@ def test_nothing_ingested_is_an_error(kg_build, tmp_path, data):
 # -- 3, 4: binary and non-UTF-8 files are errors -----------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "data, byte, kind",
     [
@@ -156,6 +158,7 @@ def test_binary_file_is_an_error_naming_file_and_byte(kg_build, corpus, data, by
     assert_refused(result, out, "scan.txt", f"not valid UTF-8 at byte {byte}", kind)
 
 
+@pytest.mark.slow
 def test_case_03_zero_bytes_without_a_signature_are_binary(kg_build, corpus):
     (corpus / "blob.txt").write_bytes(b"ABCD\x00\x00\x00\x01\x00\x00\x00\x02" * 50)
     result, out = kg_build(corpus)
@@ -165,12 +168,14 @@ def test_case_03_zero_bytes_without_a_signature_are_binary(kg_build, corpus):
 CP1252 = HEADER.format(title="Caf\u00e9 talks") + "Samsung said the \u201ccaf\u00e9 summit\u201d in Tokyo went well.\n"
 
 
+@pytest.mark.slow
 def test_case_04_cp1252_is_an_error_without_encoding(kg_build, corpus):
     (corpus / "latin.txt").write_bytes(CP1252.encode("cp1252"))
     result, out = kg_build(corpus)
     assert_refused(result, out, "latin.txt", "not valid UTF-8 at byte", "--encoding")
 
 
+@pytest.mark.slow
 def test_case_04_cp1252_is_decoded_with_encoding(kg_build, corpus):
     (corpus / "latin.txt").write_bytes(CP1252.encode("cp1252"))
     result, out = kg_build(corpus, "--encoding", "cp1252")
@@ -180,12 +185,14 @@ def test_case_04_cp1252_is_decoded_with_encoding(kg_build, corpus):
     assert text == CP1252 and "\ufffd" not in text
 
 
+@pytest.mark.slow
 def test_case_04_undefined_byte_in_the_given_encoding_is_an_error(kg_build, corpus):
     (corpus / "latin.txt").write_bytes(CP1252.encode("cp1252") + b"\x81\n")  # 0x81 is unassigned in cp1252
     result, out = kg_build(corpus, "--encoding", "cp1252")
     assert_refused(result, out, "latin.txt", "not valid cp1252 at byte")
 
 
+@pytest.mark.slow
 def test_case_04_unknown_encoding_is_an_error(kg_build, corpus):
     result, out = kg_build(corpus, "--encoding", "no-such-codec")
     assert_refused(result, out, "no-such-codec", "not a text encoding")
@@ -194,6 +201,7 @@ def test_case_04_unknown_encoding_is_an_error(kg_build, corpus):
 # -- 5, 6: byte-order marks and UTF-16 -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_case_05_utf8_bom_is_removed_and_offsets_count_from_after_it(kg_build, corpus):
     (corpus / "bom.txt").write_bytes(codecs.BOM_UTF8 + ARTICLE.replace("expand", "grow").encode("utf-8"))
     result, out = kg_build(corpus)
@@ -205,6 +213,7 @@ def test_case_05_utf8_bom_is_removed_and_offsets_count_from_after_it(kg_build, c
     assert (DOC["bom"], RDFS.label, Literal("Chipmakers grow")) in graph
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"], ids=["case-06-le", "case-06-be", "case-06-utf32"])
 def test_case_06_utf16_with_bom_is_decoded(kg_build, corpus, codec):
     text = HEADER.format(title="\ud55c\uc77c \ubc18\ub3c4\uccb4 talks") + BODY + " \u6771\u4eac \U0001f600\n"
@@ -220,6 +229,7 @@ def test_case_06_utf16_with_bom_is_decoded(kg_build, corpus, codec):
     assert_offsets_valid(graph, "wide")
 
 
+@pytest.mark.slow
 def test_case_06_utf16_without_bom_is_recognised(kg_build, corpus):
     (corpus / "wide.txt").write_bytes(ARTICLE.replace("expand", "grow").encode("utf-16-le"))
     result, out = kg_build(corpus)
@@ -231,6 +241,7 @@ def test_case_06_utf16_without_bom_is_recognised(kg_build, corpus):
 # -- 7, 8: control characters and lone surrogates -----------------------------------------------
 
 
+@pytest.mark.slow
 def test_case_07_control_characters_become_spaces_and_rdfxml_works(kg_build, corpus, tmp_path):
     dirty = ARTICLE.replace("expanded", "ex\x00pan\x07ded").replace("Tokyo", "Tokyo\x1b\x0b").replace("2025.", "2025.\x7f\x85")
     (corpus / "good.txt").write_text(dirty, encoding="utf-8")
@@ -247,6 +258,7 @@ def test_case_07_control_characters_become_spaces_and_rdfxml_works(kg_build, cor
     assert {"samsung-electronics", "japan", "seoul"} <= entity_ids(graph)
 
 
+@pytest.mark.slow
 def test_case_08_lone_surrogates_are_replaced_and_counted(kg_build, corpus):
     data = ARTICLE.encode("utf-8").replace(b"Tokyo", b"Tokyo\xed\xa0\x80").replace(b"Seoul", b"Seoul\xed\xb0\x80 \xed\xa0\xbd\xed\xb8\x80")
     (corpus / "good.txt").write_bytes(data)
@@ -261,6 +273,7 @@ def test_case_08_lone_surrogates_are_replaced_and_counted(kg_build, corpus):
 # -- 9: large files ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_case_09_max_bytes_refuses_a_larger_file(kg_build, corpus):
     (corpus / "huge.txt").write_bytes(ARTICLE.encode("utf-8") + b"Filler text about chips.\n" * 120_000)  # 3 MB
     size = (corpus / "huge.txt").stat().st_size
@@ -268,6 +281,7 @@ def test_case_09_max_bytes_refuses_a_larger_file(kg_build, corpus):
     assert_refused(result, out, "huge.txt", f"{size:,} bytes", "--max-bytes 1,000,000")
 
 
+@pytest.mark.slow
 def test_case_09_long_document_is_processed_in_chunks(kg_build, corpus, nlp, monkeypatch):
     paragraph = BODY + " Samsung Electronics plans a new plant in Kumamoto.\n\n"
     body = "".join(paragraph.replace("2025", str(1900 + k % 120)) for k in range(200))  # ~40,000 characters
@@ -290,6 +304,7 @@ def test_case_09_long_document_is_processed_in_chunks(kg_build, corpus, nlp, mon
 # -- 10: a huge sentence without punctuation -----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_case_10_unpunctuated_text_is_cut_into_bounded_sentences(kg_build, corpus):
     words = "the ministry said that officials would meet again next month to discuss rules for chip makers and their suppliers in Seoul".split()
     body = " ".join(words[k % len(words)] for k in range(36_000))  # ~200 KB, no full stop, one line
@@ -314,6 +329,7 @@ HTML_BODY = (
 )
 
 
+@pytest.mark.slow
 def test_case_12_html_tags_and_references_never_reach_labels(kg_build, corpus):
     text = HEADER.format(title="Chips &amp; talks") + HTML_BODY
     (corpus / "page.txt").write_text(text, encoding="utf-8")
@@ -332,6 +348,7 @@ def test_case_12_html_tags_and_references_never_reach_labels(kg_build, corpus):
     assert not any("<" in t or "&nbsp;" in t for t in mention_texts)
 
 
+@pytest.mark.slow
 def test_case_12_angle_brackets_that_are_not_html_stay(kg_build, corpus):
     body = "Shares of <Korea Herald> readers rose <5% as Samsung Electronics met officials in Tokyo.\n"
     (corpus / "good.txt").write_text(HEADER.format(title="Brackets") + body, encoding="utf-8")
@@ -341,6 +358,7 @@ def test_case_12_angle_brackets_that_are_not_html_stay(kg_build, corpus):
     assert body.strip() in sentences
 
 
+@pytest.mark.slow
 def test_case_13_debris_lines_never_become_nodes(kg_build, corpus):
     debris = "Advertisement\n" + BODY.replace("2025.", "2025.\n<p>Comments</p>\nAdvertisement") + "\nComments\nPlease log in or register to join the discussion\nAdvert\n"
     (corpus / "good.txt").write_text(HEADER.format(title="Debris") + debris, encoding="utf-8")
@@ -359,6 +377,7 @@ def test_case_13_debris_lines_never_become_nodes(kg_build, corpus):
 _MIXED = re.compile(f"[{LATIN}].*[{CJK}]|[{CJK}].*[{LATIN}]")
 
 
+@pytest.mark.slow
 def test_case_14_no_entity_mixes_latin_and_cjk(kg_build, corpus):
     text = HEADER.format(title="\u65e5\u672c/\ud55c\uad6d/English") + (
         "Officials in Tokyo\u6771\u4eac and Seoul\uc11c\uc6b8 met Hanmi\ud55c\ubbf8\ubc18\ub3c4\uccb4 executives.\n"
@@ -376,6 +395,7 @@ def test_case_14_no_entity_mixes_latin_and_cjk(kg_build, corpus):
     assert_offsets_valid(graph, "good")
 
 
+@pytest.mark.slow
 def test_case_15_nfc_and_nfd_name_the_same_node(kg_build, corpus):
     sentence = "Ren\u00e9e Dupont, chief executive of Caf\u00e9 Lumi\u00e8re Holdings, said the deal with Samsung was signed.\n"
     (corpus / "good.txt").write_text(HEADER.format(title="NFC") + unicodedata.normalize("NFC", sentence), encoding="utf-8")
@@ -394,6 +414,7 @@ def test_case_15_nfc_and_nfd_name_the_same_node(kg_build, corpus):
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
 
 
+@pytest.mark.slow
 def test_case_16_zero_width_and_bidi_characters_never_reach_iris_or_labels(kg_build, corpus):
     text = HEADER.format(title="Hidden\u200b \u202etitle") + (
         "Samsung Electronics\u200b and \u202eSK Hynix\u202c expanded in Japan\u200d.\n"
@@ -416,6 +437,7 @@ def test_case_16_zero_width_and_bidi_characters_never_reach_iris_or_labels(kg_bu
 # -- 24, 26: duplicates and shared titles; documents without a date ------------------------------
 
 
+@pytest.mark.slow
 def test_case_24_same_text_twice_is_skipped_by_content_hash(kg_build, corpus, tmp_path):
     single, _ = kg_build(corpus)
     assert_built(single, warnings=0)
@@ -429,6 +451,7 @@ def test_case_24_same_text_twice_is_skipped_by_content_hash(kg_build, corpus, tm
     assert set(graph.subjects(RDF.type, JKT.Document)) == {DOC["good"]}
 
 
+@pytest.mark.slow
 def test_case_26_same_title_gives_two_document_iris(kg_build, corpus):
     (corpus / "other.txt").write_text(HEADER.format(title="Chipmakers expand") + "Sony and Toyota met in Nagoya.\n", encoding="utf-8")
     result, out = kg_build(corpus)
@@ -439,6 +462,7 @@ def test_case_26_same_title_gives_two_document_iris(kg_build, corpus):
     assert {str(graph.value(d, RDFS.label)) for d in documents} == {"Chipmakers expand"}
 
 
+@pytest.mark.slow
 def test_document_without_a_date_is_a_warning(kg_build, corpus):
     (corpus / "undated.txt").write_text("Title: Undated\n\nSony and Toyota met in Nagoya.\n", encoding="utf-8")
     result, out = kg_build(corpus, "-q")

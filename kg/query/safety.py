@@ -24,6 +24,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
 
+import pyoxigraph as ox
+
+from ..errors import QueryError
+from .terms import PREFIXES
+
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # Comments, strings, IRIs, variables, language tags and prefixed names (prefix and local part
@@ -143,3 +148,36 @@ def inspect_query(sparql: str, prefixes: Mapping[str, str] | None = None) -> Que
     ``prefixes`` (those the engine predeclares) name the IRIs of prefixed names in messages.
     """
     return _inspect(sparql, tuple(sorted((prefixes or {}).items())))
+
+
+class QueryRefused(QueryError):
+    """A query the read-only, bounded engine will not run (update, SERVICE, FROM a URL or file)."""
+
+
+def graph_names(store: Any) -> set[str]:
+    """The IRIs of the named graphs of a KGStore or a pyoxigraph Store (none for None)."""
+    if store is None:
+        return set()
+    names = getattr(store, "graph_names", None)  # a KGStore knows them
+    if names is not None:
+        return names
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+
+def check_query(sparql: str, store: Any = None, *, allow_service: bool = False) -> QueryInfo:
+    """Refuse updates, SERVICE (unless allowed) and FROM clauses naming anything but a graph of the store."""
+    info = inspect_query(sparql, PREFIXES)
+    if info.update_keywords:
+        keywords = ", ".join(sorted(info.update_keywords))
+        raise QueryRefused(f"SPARQL Update ({keywords}) is refused: the graph is read-only; send a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    if info.services and not allow_service:
+        raise QueryRefused(f"SERVICE {info.services[0]} is refused: federated queries call other servers; allow them explicitly with --allow-service")
+    if info.datasets:
+        graphs = graph_names(store)
+        for iri in info.datasets:
+            if iri not in graphs:
+                raise QueryRefused(
+                    f"FROM {iri} is refused: FROM and FROM NAMED may only name graphs of the loaded file "
+                    "(documents' IRIs); remote and file: URLs are never fetched"
+                )
+    return info

@@ -1,0 +1,197 @@
+"""Worker processes that run queries bounded in time: inline (tests), one-shot (``--get``), or a two-lane pool.
+
+pyoxigraph cannot cancel a running query, so a query that outlives ``timeout`` has its worker
+killed and replaced (kg.query.bounded); the server survives expensive queries.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import sys
+import threading
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..errors import KGError
+from ..query import LOAD_TIMEOUT, QueryProcess, QueryTimeout, run_bounded, timeout_message
+from .protocol import Job, Limits, Response, error, execute
+
+
+class Executor(Protocol):
+    def run(self, job: Job) -> Response: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    """Runs queries in the calling thread (tests); no timeout."""
+
+    def __init__(self, store: Any, limits: Limits) -> None:
+        self.store, self.limits = store, limits
+
+    def run(self, job: Job) -> Response:
+        return execute(self.store, job, self.limits)
+
+    def close(self) -> None:
+        pass
+
+
+class OneShotExecutor:
+    """Runs each query in a fresh process, bounded by the limits (``kg serve --get``)."""
+
+    def __init__(self, path: Path, limits: Limits) -> None:
+        self.path, self.limits = path, limits
+
+    def run(self, job: Job) -> Response:
+        task = partial(execute, job=job, limits=self.limits)
+        try:
+            return run_bounded(self.path, task, timeout=self.limits.timeout, max_memory=self.limits.max_memory)
+        except QueryTimeout as err:
+            return error(503, str(err))
+
+    def close(self) -> None:
+        pass
+
+
+def _process_context() -> str:
+    """forkserver on POSIX: fresh workers fork from a clean process that has kg imported (fast, thread-safe)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return "spawn"
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["kg.query", "kg.serve", "rdflib.plugins.sparql.parser"])
+    return "forkserver"
+
+
+class ProcessExecutor:
+    """Worker processes in two lanes, so that cheap queries stay fast while expensive ones run.
+
+    Every query starts on an idle process of the fast lane (``workers`` processes). One still
+    running after ``limits.fast_seconds`` moves to the slow lane: its process is reniced to the
+    lowest CPU priority and a fresh process takes its place in the fast lane. The slow lane holds
+    at most ``workers`` queries; a query that would exceed that is stopped (503). A query past
+    ``limits.timeout`` is stopped (503); a slow-lane process is discarded after its query, since
+    its priority cannot be raised again. A query that went to the slow lane once is remembered
+    (the last ``KNOWN_SLOW`` of them): sent again, it starts in a fresh low-priority process of its
+    own and never holds a fast-lane process at all.
+    """
+
+    KNOWN_SLOW = 256
+
+    def __init__(self, path: Path, limits: Limits, *, workers: int = 2, load_timeout: float = LOAD_TIMEOUT) -> None:
+        self.path, self.limits, self.load_timeout = path, limits, load_timeout
+        self._context = _process_context()
+        self._idle: queue.Queue[QueryProcess] = queue.Queue()
+        self._all: set[QueryProcess] = set()
+        self._lock = threading.Lock()
+        self._slow = threading.BoundedSemaphore(max(1, workers))
+        self.slow_slots = max(1, workers)
+        self._known_slow: dict[Job, None] = {}  # insertion-ordered: the oldest is forgotten first
+        self.triples = 0
+        self._spares: queue.Queue[QueryProcess] = queue.Queue()
+        started = [self._start() for _ in range(max(1, workers) + 1)]
+        for worker in started:
+            self.triples = worker.wait_ready(load_timeout)
+        for worker in started[:-1]:
+            self._idle.put(worker)
+        self._spares.put(started[-1])  # loaded and waiting: a slow query's place is taken at once
+
+    def _start(self) -> QueryProcess:
+        worker = QueryProcess(self.path, context=self._context, max_memory=self.limits.max_memory)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _discard(self, worker: QueryProcess) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+
+    def _replace(self) -> None:
+        """Give the fast lane a loaded spare at once (if one is ready) and load a new process in the background."""
+        try:
+            self._idle.put(self._spares.get_nowait())
+            target = self._spares
+        except queue.Empty:
+            target = self._idle
+
+        def start() -> None:
+            fresh = self._start()
+            try:
+                fresh.wait_ready(self.load_timeout)
+            except KGError as err:
+                self._discard(fresh)
+                print(f"kg serve: cannot start a query worker: {err}", file=sys.stderr)
+                return
+            target.put(fresh)
+
+        threading.Thread(target=start, daemon=True).start()
+
+    def run(self, job: Job) -> Response:
+        timeout = self.limits.timeout
+        started = time.monotonic()
+        if job in self._known_slow:
+            return self._slow_from_start(job, started)
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return error(503, f"all query workers stayed busy for {timeout:g} s; try again later")
+        try:
+            worker.send(partial(execute, job=job, limits=self.limits))
+            if worker.poll(max(0.0, min(self.limits.fast_seconds, timeout - (time.monotonic() - started)))):
+                response = worker.receive()
+                self._idle.put(worker)
+                return response
+            self._remember_slow(job)
+            return self._slow_lane(worker, started)
+        except (KGError, EOFError, OSError):
+            self._discard(worker)
+            self._replace()
+            return error(500, "the query worker crashed; it has been restarted")
+
+    def _remember_slow(self, job: Job) -> None:
+        with self._lock:
+            self._known_slow[job] = None
+            while len(self._known_slow) > self.KNOWN_SLOW:
+                del self._known_slow[next(iter(self._known_slow))]
+
+    def _slow_from_start(self, job: Job, started: float) -> Response:
+        """A query known to be slow: its own fresh process at the lowest priority, from the start."""
+        if not self._slow.acquire(blocking=False):
+            return error(503, f"{self.slow_slots} long queries are running already; try again later or narrow it")
+        worker = self._start()
+        try:
+            worker.renice(19)
+            worker.wait_ready(self.load_timeout)
+            worker.send(partial(execute, job=job, limits=self.limits))
+            if worker.poll(max(0.0, self.limits.timeout - (time.monotonic() - started))):
+                return worker.receive()
+            return error(503, timeout_message(self.limits.timeout))
+        except (KGError, EOFError, OSError):
+            return error(500, "the query worker crashed; try again later")
+        finally:
+            self._discard(worker)
+            self._slow.release()
+
+    def _slow_lane(self, worker: QueryProcess, started: float) -> Response:
+        """Finish a long query at low CPU priority, its fast-lane place taken by a fresh process."""
+        self._replace()
+        if not self._slow.acquire(blocking=False):
+            self._discard(worker)
+            return error(503, f"{self.slow_slots} long queries are running already; this one was stopped; try again later or narrow it")
+        try:
+            worker.renice(19)
+            if worker.poll(max(0.0, self.limits.timeout - (time.monotonic() - started))):
+                return worker.receive()
+            return error(503, timeout_message(self.limits.timeout))
+        finally:
+            self._discard(worker)
+            self._slow.release()
+
+    def close(self) -> None:
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
