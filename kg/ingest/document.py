@@ -96,9 +96,11 @@ def slug(text: str, limit: int = 60) -> str:
     """A document id made from a title or a file name: lowercase ASCII words joined by '-'.
 
     >>> slug("Japan–Korea Export Control Policy Dialogue Held (METI, March 2023)")
-    'japan-korea-export-control-policy-dialogue-held-meti-march-2023'
+    'japan-korea-export-control-policy-dialogue-held-meti-march'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = "".join(
+        c if c.isascii() else (unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode() or " ") for c in text
+    )
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     out = ""
     for word in words:
