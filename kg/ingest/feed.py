@@ -23,7 +23,7 @@ _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquo
 def feed_documents(data: bytes, *, name: str, url: str | None = None) -> list[Document]:
     import feedparser
 
-    parsed = feedparser.parse(data, response_headers={"content-location": url} if url else None)
+    parsed = feedparser.parse(data)
     version = parsed.get("version") or ""
     if parsed.get("bozo") and not _harmless(parsed.get("bozo_exception")):
         error = parsed.get("bozo_exception")
@@ -65,7 +65,7 @@ def _harmless(error) -> bool:
     """Encoding notices are not errors: the document was read."""
     import feedparser
 
-    return isinstance(error, (feedparser.CharacterEncodingOverride,))
+    return isinstance(error, (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType))
 
 
 def _message(error) -> str:

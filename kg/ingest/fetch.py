@@ -51,7 +51,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect())
+
 
 
 def check_url(url: str) -> None:
@@ -73,7 +73,7 @@ def fetch(url: str, *, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAUL
             raise CorpusError(f"{url}: no complete answer within {timeout:g} s; try again or raise --timeout")
         request = urllib.request.Request(current, headers={"User-Agent": USER_AGENT, "Accept": ACCEPT})
         try:
-            response = _OPENER.open(request, timeout=remaining)
+            response = urllib.request.build_opener(_NoRedirect()).open(request, timeout=remaining)
         except urllib.error.HTTPError as err:
             if err.code in (301, 302, 303, 307, 308) and err.headers.get("Location"):
                 current = urljoin(current, err.headers["Location"])

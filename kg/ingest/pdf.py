@@ -157,9 +157,7 @@ def _drop_running_lines(lines: list[_Line], pages: int) -> list[_Line]:
 
 def _paragraphs(lines: list[_Line]) -> str:
     """Lines joined into paragraphs (blank line between), hyphenation at line ends repaired."""
-    gaps = [a.bottom - b.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and a.bottom > b.bottom]
-    gaps.sort()
-    pitch = gaps[len(gaps) // 4] if gaps else 0  # the line spacing: paragraph gaps are the larger ones
+    pitch = _line_pitch(lines)
     words = _word_counts(lines)
     out: list[str] = []
     for previous, line in zip([None, *lines], lines):
@@ -177,6 +175,18 @@ def _paragraphs(lines: list[_Line]) -> str:
         else:
             out.append(" " + line.text)
     return "".join(out).replace("-\b", "")
+
+
+def _line_pitch(lines: list[_Line]) -> float:
+    """The line spacing: the smallest distance between baselines that occurs at least twice
+    (paragraph gaps are larger; a distance below 0.9 times the font size is no line break)."""
+    gaps = Counter(
+        round(a.bottom - b.bottom)
+        for a, b in zip(lines, lines[1:])
+        if a.page == b.page and abs(a.size - b.size) < 0.5 and a.bottom - b.bottom >= 0.9 * b.size
+    )
+    repeated = sorted(gap for gap, count in gaps.items() if count >= 2)
+    return repeated[0] if repeated else min(gaps, default=0)
 
 
 def _word_counts(lines: list[_Line]) -> Counter:
