@@ -3,8 +3,9 @@
 A document is a UTF-8 ``.txt`` or ``.md`` file. It starts with ``Key: value`` lines (or a
 ``---`` fenced block of them) and a blank line; then comes the body. Known keys: ``id``,
 ``title``, ``source`` (or ``url``), ``publisher``, ``date`` (ISO 8601: ``2026``, ``2026-01`` or
-``2026-01-15``), ``language`` and ``license`` (or ``licence``). A file without a header is read as
-a body only; its id is the file name without extension.
+``2026-01-15``), ``language`` and ``license`` (or ``licence``), and the provenance ``kg add`` writes
+(``author``, ``format``, ``original``, ``hash``, ``retrieved``; see ``kg.ingest``). A file without a
+header is read as a body only; its id is the file name without extension, its title its first line.
 
 Decoding (``rawtext.decode_document``): UTF-8; a byte-order mark (UTF-8, UTF-16, UTF-32) is
 removed and decides the encoding; other encodings only with ``encoding=`` (``kg build

@@ -470,3 +470,14 @@ def test_kg_build_warns_about_headerless_text_and_files_left_to_kg_add(nlp, runn
     graph = Dataset().parse(tmp_path / "out" / "graph.trig", format="trig")
     assert (DOC["note"], DCTERMS.title, Literal(TITLE)) in graph.graph(DOC["note"])
     assert not list(graph.graph(DOC["note"]).objects(DOC["note"], DCTERMS.date))
+
+
+def test_text_ending_in_debris_and_indented_is_stored_as_given(runner, tmp_path):
+    source = tmp_path / "memo.txt"
+    source.write_text("  Sony and Toyota met in Nagoya on Monday to discuss battery supply chains in 2025.\n\nSubscribe to our newsletter\n", encoding="utf-8")
+    result = run_add(runner, tmp_path / "corpus", source, extra=["--id", "memo"])
+    assert result.exit_code == 0, result.output
+    stored = (tmp_path / "corpus" / "memo.txt").read_text(encoding="utf-8")
+    assert stored.endswith("\n\nSony and Toyota met in Nagoya on Monday to discuss battery supply chains in 2025.\n\nSubscribe to our newsletter\n")
+    article = read_article(tmp_path / "corpus" / "memo.txt")
+    assert article.id == "memo" and "Subscribe" not in article.body

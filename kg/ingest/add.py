@@ -82,7 +82,7 @@ def add_sources(
         path = corpus / f"{document.id}.txt"
         text = document.render()
         parsed = parse_article(text, str(path))  # what kg build will read: must parse, with this body
-        if parsed.text[parsed.body_start : parsed.body_end].rstrip() != document.text.rstrip():
+        if parsed.text[parsed.body_start :].strip() != document.text.strip():
             raise CorpusError(f"{_label(document)}: the stored text would not read back as converted; please report this source")
         planned.append((path, document, text))
         for key in keys:
