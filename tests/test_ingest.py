@@ -106,6 +106,17 @@ def test_pdf_text_in_reading_order_without_running_header_and_page_numbers():
     assert document.media_type == "application/pdf"
 
 
+def test_pdf_reading_order_does_not_depend_on_drawing_order():
+    pages = layout(PDF_PARAGRAPHS, title=TITLE)
+    scrambled = [list(reversed(page)) for page in pages]
+    # one line drawn as two pieces, the right one first
+    x, y, size, text = next(line for line in scrambled[0] if line[3].startswith("Bilateral trade"))
+    index = scrambled[0].index((x, y, size, text))
+    scrambled[0][index : index + 1] = [(x + 210, y, size, text[text.index("Korea"):]), (x, y, size, text[: text.index("Korea")].rstrip())]
+    [document] = convert(make_pdf(scrambled), name="scrambled.pdf")
+    assert document.text == PDF_BODY
+
+
 def test_pdf_title_from_its_information_dictionary():
     data = make_pdf(layout(PDF_PARAGRAPHS), info={"Title": "Chip cooperation release", "CreationDate": "D:20250611"})
     [document] = convert(data, name="r.pdf")

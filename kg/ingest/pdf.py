@@ -41,6 +41,7 @@ class _Line:
     page: int
     top: float
     bottom: float
+    baseline: float
     left: float
     size: float
     text: str
@@ -125,13 +126,37 @@ def _page_lines(pdf, index: int) -> list[_Line]:
             bottom = min(b[1] for b in boxes)
             top = max(b[3] for b in boxes)
             size = raw.FPDFText_GetFontSize(textpage.raw, start)
-            lines.append(_Line(index, top, bottom, left, round(size, 1), piece.strip(), height))
+            lines.append(_Line(index, top, bottom, _baseline(textpage, start, bottom), left, round(size, 1), piece.strip(), height))
     finally:
         textpage.close()
         page.close()
-    # reading order: top to bottom; parts of one line (same baseline) left to right
-    lines.sort(key=lambda line: (-round(line.bottom / 3), line.left))
-    return lines
+    return _reading_order(lines)
+
+
+def _baseline(textpage, index: int, fallback: float) -> float:
+    """The y of a character's origin: its line's baseline, whatever its descenders."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    x, y = ctypes.c_double(), ctypes.c_double()
+    if raw.FPDFText_GetCharOrigin(textpage.raw, index, ctypes.byref(x), ctypes.byref(y)):
+        return y.value
+    return fallback
+
+
+def _reading_order(lines: list[_Line]) -> list[_Line]:
+    """Top to bottom; pieces on one baseline (within a third of the font size) joined left to right."""
+    ordered: list[_Line] = []
+    for line in sorted(lines, key=lambda line: (-line.baseline, line.left)):
+        last = ordered[-1] if ordered else None
+        if last is not None and abs(last.baseline - line.baseline) < 0.3 * max(last.size, line.size):
+            pieces = sorted([last, line], key=lambda piece: piece.left)
+            last.text = " ".join(piece.text for piece in pieces)
+            last.left, last.top, last.bottom = pieces[0].left, max(last.top, line.top), min(last.bottom, line.bottom)
+            continue
+        ordered.append(line)
+    return ordered
 
 
 def _signature(text: str) -> str:
@@ -166,7 +191,7 @@ def _paragraphs(lines: list[_Line]) -> str:
             continue
         same_paragraph = (
             abs(previous.size - line.size) < 0.5
-            and (line.page != previous.page or previous.bottom - line.bottom <= pitch + 0.4 * line.size)
+            and (line.page != previous.page or previous.baseline - line.baseline <= pitch + 0.4 * line.size)
         )
         if not same_paragraph:
             out.append("\n\n" + line.text)
@@ -181,9 +206,9 @@ def _line_pitch(lines: list[_Line]) -> float:
     """The line spacing: the smallest distance between baselines that occurs at least twice
     (paragraph gaps are larger; a distance below 0.9 times the font size is no line break)."""
     gaps = Counter(
-        round(a.bottom - b.bottom)
+        round(a.baseline - b.baseline)
         for a, b in zip(lines, lines[1:])
-        if a.page == b.page and abs(a.size - b.size) < 0.5 and a.bottom - b.bottom >= 0.9 * b.size
+        if a.page == b.page and abs(a.size - b.size) < 0.5 and a.baseline - b.baseline >= 0.9 * b.size
     )
     repeated = sorted(gap for gap, count in gaps.items() if count >= 2)
     return repeated[0] if repeated else min(gaps, default=0)
