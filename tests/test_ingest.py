@@ -492,3 +492,22 @@ def test_text_ending_in_debris_and_indented_is_stored_as_given(runner, tmp_path)
     assert stored.endswith("\n\nSony and Toyota met in Nagoya on Monday to discuss battery supply chains in 2025.\n\nSubscribe to our newsletter\n")
     article = read_article(tmp_path / "corpus" / "memo.txt")
     assert article.id == "memo" and "Subscribe" not in article.body
+
+
+def test_a_failed_write_takes_back_what_the_run_stored(runner, tmp_path, monkeypatch):
+    import kg.ingest.add as add
+
+    real_store, calls = add._store, []
+
+    def failing_store(path, text):
+        calls.append(path)
+        if len(calls) == 2:
+            raise CorpusError(f"{path}: cannot write (No space left on device); free space or choose another --corpus")
+        return real_store(path, text)
+
+    monkeypatch.setattr(add, "_store", failing_store)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    result = run_add(runner, corpus, DATA / "news.atom")
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert list(corpus.iterdir()) == []

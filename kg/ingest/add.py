@@ -91,8 +91,13 @@ def add_sources(
     if dry_run:
         result.added = [Added(path, document) for path, document, _ in planned]
         return result
-    for path, document, text in planned:
-        result.added.append(Added(_store(path, text), document))
+    try:
+        for path, document, text in planned:
+            result.added.append(Added(_store(path, text), document))
+    except CorpusError:
+        for added in result.added:  # all or nothing: take back what this run stored
+            added.path.unlink(missing_ok=True)
+        raise
     return result
 
 
