@@ -47,6 +47,7 @@ PDF_BODY = f"{TITLE}\n\nJune 10, 2025\n\n{BODY}"
 def release_pdf(**kwargs) -> bytes:
     """A two-page release: the article, then its last paragraph once more on page 2 (so the header runs)."""
     paragraphs = PDF_PARAGRAPHS + [[f"Paragraph {n} of the annex follows the release text."] for n in range(1, 30)]
+    paragraphs[len(PDF_PARAGRAPHS) + 14] = ["A paragraph broken across the page by the layout of this", "release goes on after the break without a new para-", "graph."]
     return make_pdf(layout(paragraphs, header=HEADER, title=TITLE), info={"Author": "Press office", "CreationDate": "D:20250611090000Z"}, **kwargs)
 
 
@@ -99,7 +100,9 @@ def test_pdf_text_in_reading_order_without_running_header_and_page_numbers():
     assert not re.search(r"^\s*\d+\s*$", document.text, re.M), "a page number is left"
     assert "semiconductor" in document.text and "photoresist" in document.text and "research centre" in document.text
     assert "U.S.-led" in document.text and "semi-" not in document.text
-    assert document.text.rstrip().endswith("Paragraph 29 of the annex follows the release text.")
+    assert document.text.rstrip().endswith("\n\nParagraph 29 of the annex follows the release text.")
+    assert "text. Paragraph" not in document.text  # one paragraph a line, the one at the top of page 2 too
+    assert "\n\nA paragraph broken across the page by the layout of this release goes on after the break without a new paragraph.\n\n" in document.text
     assert document.title == TITLE  # the largest text of the first page (the Info has no title)
     assert document.date == "2025-06-10"  # written on the first page, not the creation date
     assert document.author == "Press office"

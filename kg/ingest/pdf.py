@@ -189,10 +189,11 @@ def _paragraphs(lines: list[_Line]) -> str:
         if previous is None:
             out.append(line.text)
             continue
-        same_paragraph = (
-            abs(previous.size - line.size) < 0.5
-            and (line.page != previous.page or previous.baseline - line.baseline <= pitch + 0.4 * line.size)
-        )
+        if line.page != previous.page:  # a paragraph goes on over a page break unless a sentence ended there
+            close = not re.search(r"[.!?:;\"”’)]$", previous.text)
+        else:
+            close = previous.baseline - line.baseline <= pitch + 0.4 * line.size
+        same_paragraph = abs(previous.size - line.size) < 0.5 and close
         if not same_paragraph:
             out.append("\n\n" + line.text)
         elif re.search(r"\S-$", out[-1]):
