@@ -107,8 +107,9 @@ def add_cmd(ctx, sources, corpus, doc_id, timeout, max_bytes, keep_going, dry_ru
     for line in result.errors:
         click.echo(f"Error: {line}", err=True)
     if result.errors:
-        stored = "stored nothing" if not result.added or dry_run else f"stored {len(result.added)} document{'s' if len(result.added) != 1 else ''}"
-        click.echo(f"{len(result.errors)} source{'s' if len(result.errors) != 1 else ''} failed; {stored}", err=True)
+        if len(result.errors) > 1 or result.added:
+            stored = "stored nothing" if not result.added or dry_run else f"stored {len(result.added)} document{'s' if len(result.added) != 1 else ''}"
+            click.echo(f"{len(result.errors)} sources failed; {stored}" if len(result.errors) > 1 else f"1 source failed; {stored}", err=True)
         ctx.exit(2)
     if not dry_run:
         click.echo(f"{len(result.added)} document{'s' if len(result.added) != 1 else ''} added to {corpus}, {len(result.skipped)} skipped", err=True)

@@ -44,7 +44,7 @@ def html_document(data: bytes, *, name: str, url: str | None = None) -> Document
     words = sum(len(line.split()) for line in lines)
     if words < MIN_WORDS:
         raise CorpusError(
-            f"{name}: no article text in this page (only {words} words besides navigation, banners and ads); "
+            f"{name}: no article text in this page (only {words} word{'s' if words != 1 else ''} besides navigation, banners and ads); "
             "save the article's own page, not a home, index or consent page"
         )
     page = _page_metadata(data)
