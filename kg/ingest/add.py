@@ -14,6 +14,7 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from ..corpus import CorpusError, find_documents, parse_article, read_article
 from ..errors import KGError
@@ -104,17 +105,18 @@ def add_sources(
 def _documents_of(source: str, *, timeout: float, max_bytes: int) -> list[Document]:
     if is_url(source):
         fetched = fetch(source, timeout=timeout, max_bytes=max_bytes)
+        address = without_credentials(fetched.final_url)
         documents = convert(
             fetched.data,
-            name=fetched.final_url,
-            suffix=Path(fetched.final_url.split("?")[0]).suffix,
+            name=address,
+            suffix=Path(urlsplit(address).path).suffix,
             media_type=fetched.media_type,
-            url=fetched.final_url,
+            url=address,
         )
         for document in documents:
             document.retrieved = fetched.retrieved
             if fetched.final_url != source:
-                document.notes.append(f"redirected from {source}")
+                document.notes.append(f"redirected from {without_credentials(source)}")
         return documents
     path = Path(source)
     if not path.exists():
@@ -133,6 +135,18 @@ def _documents_of(source: str, *, timeout: float, max_bytes: int) -> list[Docume
             raise CorpusError(f"{file}: cannot read the file ({err.strerror}); check that it exists and is readable") from None
         documents.extend(convert(data, name=str(file), suffix=file.suffix))
     return documents
+
+
+def without_credentials(url: str) -> str:
+    """The address without a user name or password, which must not be stored in the corpus.
+
+    >>> without_credentials("https://user:secret@example.org/a?b=1")
+    'https://example.org/a?b=1'
+    """
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def _files_in(directory: Path) -> list[Path]:
