@@ -164,6 +164,12 @@ def test_atom_feed_gives_one_document_per_entry():
     assert documents[0].media_type == "application/atom+xml"
 
 
+def test_relative_entry_links_resolve_against_the_feed_address():
+    feed = (DATA / "news.rss").read_bytes().replace(b"<link>https://news.example.org/2025/06/12/hydrogen</link>", b"<link>/2025/06/12/hydrogen</link>")
+    _, second = convert(feed, name="feed", url="https://news.example.org/asia/feed.rss")
+    assert second.source == "https://news.example.org/2025/06/12/hydrogen"
+
+
 def test_malformed_feed_is_an_error():
     with pytest.raises(CorpusError, match=r"malformed.rss: not a well-formed feed at line \d+"):
         convert((DATA / "malformed.rss").read_bytes(), name="malformed.rss")

@@ -23,7 +23,9 @@ _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquo
 def feed_documents(data: bytes, *, name: str, url: str | None = None) -> list[Document]:
     import feedparser
 
-    parsed = feedparser.parse(data)
+    # the feed's address resolves relative links of entries (the type lets the XML declaration name the encoding)
+    headers = {"content-location": url, "content-type": "application/xml"} if url else None
+    parsed = feedparser.parse(data, response_headers=headers)
     version = parsed.get("version") or ""
     if parsed.get("bozo") and not _harmless(parsed.get("bozo_exception")):
         error = parsed.get("bozo_exception")
