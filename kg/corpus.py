@@ -327,6 +327,16 @@ def _convertible_files(paths: Iterable[Path]) -> list[Path]:
     ]
 
 
+def _named_markup(paths: Iterable[Path]) -> list[str]:
+    """Warnings for web pages and feeds named on the command line: read as text, markup blanked."""
+    return [
+        f"{path}: a saved web page or feed read as plain text (tags blanked, navigation and ads kept); "
+        "`kg add` extracts its article and metadata instead"
+        for path in paths
+        if path.is_file() and path.suffix.lower() in CONVERTIBLE and path.suffix.lower() != ".pdf"
+    ]
+
+
 def find_documents(paths: Iterable[Path]) -> list[Path]:
     """Expand directories into their document files (sorted); check that every path exists.
 
@@ -372,7 +382,7 @@ def load_corpus(paths: Iterable[Path | str], *, encoding: str | None = None, max
     if not files:
         hint = f"; convert the {len(unread)} saved pages, PDFs or feeds there with `kg add`" if unread else ""
         raise CorpusError(f"No articles found in {where}; expected *.txt or *.md files{hint}")
-    articles, warnings = [], []
+    articles, warnings = [], _named_markup(paths)
     if unread:
         names = ", ".join(str(p) for p in unread[:3]) + (", ..." if len(unread) > 3 else "")
         warnings.append(f"{len(unread)} file{'s' if len(unread) != 1 else ''} that kg build does not read ({names}): "

@@ -521,3 +521,16 @@ def test_a_failed_write_takes_back_what_the_run_stored(runner, tmp_path, monkeyp
     result = run_add(runner, corpus, DATA / "news.atom")
     assert result.exit_code == 2 and "No space left on device" in result.stderr
     assert list(corpus.iterdir()) == []
+
+
+def test_a_page_named_to_kg_build_is_read_as_text_with_a_warning_and_a_pdf_points_to_kg_add(tmp_path):
+    from kg.corpus import load_corpus
+
+    page = tmp_path / "page.html"
+    page.write_bytes((DATA / "article.html").read_bytes())
+    corpus = load_corpus([page])
+    assert any("page.html: a saved web page or feed read as plain text" in w and "kg add" in w for w in corpus.warnings)
+    pdf = tmp_path / "release.pdf"
+    pdf.write_bytes(short_pdf())
+    with pytest.raises(CorpusError, match=r"release.pdf: .*this looks like a PDF document, not text; convert it with `kg add FILE`"):
+        load_corpus([pdf])
