@@ -78,6 +78,44 @@ def build(paths, out_dir, encoding, max_bytes, quiet):
         )
 
 
+@cli.command("add")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--corpus", "corpus", default="corpus", show_default=True, type=click.Path(path_type=Path), help="The corpus directory to store documents in.")
+@click.option("--id", "doc_id", metavar="ID", help="The document id (and file name) when the sources give one document; default: from its title and year.")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(0.1), help="Seconds a URL may take to answer completely.")
+@click.option("--max-bytes", default=20_000_000, show_default=True, type=click.IntRange(1), metavar="N", help="Refuse sources (files or answers) larger than N bytes.")
+@click.option("--keep-going", is_flag=True, help="Store what could be converted even if some sources failed (the exit code is still 2).")
+@click.option("--dry-run", is_flag=True, help="Convert and report, store nothing.")
+@click.pass_context
+def add_cmd(ctx, sources, corpus, doc_id, timeout, max_bytes, keep_going, dry_run):
+    """Add SOURCES to the corpus: URLs, saved web pages, PDFs, RSS/Atom feeds, text files or directories of them.
+
+    Each source becomes a UTF-8 text file in the corpus (a feed: one per entry) whose header holds
+    the metadata found (title, date, publisher, author, language, canonical address) and its
+    provenance: Format (the original's media type), Original (address or file name), Hash (sha256
+    of the original) and, for URLs, Retrieved. URLs must be http(s); answers must come within
+    --timeout, stay under --max-bytes and be a page, PDF, feed or text. Documents already in the
+    corpus (same address or text) are skipped; no file is ever overwritten. If any source fails,
+    nothing is stored (unless --keep-going) and the exit code is 2.
+    """
+    from .ingest.add import add_sources, describe
+
+    result = add_sources(list(sources), corpus, timeout=timeout, max_bytes=max_bytes, doc_id=doc_id, keep_going=keep_going, dry_run=dry_run)
+    for added in result.added:
+        click.echo(("Would add " if dry_run else "Added ") + describe(added))
+    for line in result.skipped:
+        click.echo(f"Skipped {line}", err=True)
+    for line in result.errors:
+        click.echo(f"Error: {line}", err=True)
+    if result.errors:
+        if len(result.errors) > 1 or result.added:
+            stored = "stored nothing" if not result.added or dry_run else f"stored {len(result.added)} document{'s' if len(result.added) != 1 else ''}"
+            click.echo(f"{len(result.errors)} sources failed; {stored}" if len(result.errors) > 1 else f"1 source failed; {stored}", err=True)
+        ctx.exit(2)
+    if not dry_run:
+        click.echo(f"{len(result.added)} document{'s' if len(result.added) != 1 else ''} added to {corpus}, {len(result.skipped)} skipped", err=True)
+
+
 @cli.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @click.pass_context
