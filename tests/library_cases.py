@@ -1,0 +1,111 @@
+"""The library queries as a store outside kg is sent them, and the rows `kg query` gives: one case list for every store test.
+
+Each `kg/queries/*.rq` file is a case, except the federated one (SERVICE reaches the network). A
+parameterised file is sent with the example binding its `# Parameter:` line gives (`--bind
+entity=japan`) as a trailing `VALUES` clause: the standard SPARQL way to bind a variable in a store
+that knows nothing of kg's `--bind`. kg's answer for the same binding is the expected answer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from kg.query import library, load_store, parse_binding, run_query
+
+GRAPH = "https://w3id.org/jk-tech/graph"  # prefix of the build's own graph names (entities, build)
+DOCUMENT = "https://w3id.org/jk-tech/doc/"  # prefix of the document graphs
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    sparql: str  # the text a store is sent: the .rq file, plus a VALUES clause for its example binding
+    bindings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unordered(self) -> set[str]:
+        return concatenated(self.sparql)
+
+
+def example_bindings(name: str) -> dict[str, str]:
+    """The `--bind NAME=VALUE` examples of a library query's `# Parameter:` lines, one per parameter."""
+    entry = library()[name]
+    found = {}
+    for line in entry.text.splitlines():
+        if line.lstrip().startswith("#") and "parameter:" in line.lower():
+            found.update(re.findall(r"--bind\s+(\w+)=(\S+)", line))
+    missing = set(entry.parameters) - set(found)
+    assert not missing, f"{name}.rq: give an example '--bind {sorted(missing)[0]}=VALUE' on its '# Parameter:' line"
+    return {name: found[name] for name in entry.parameters}
+
+
+def portable(name: str, bindings: dict[str, str]) -> str:
+    """The query text with its bindings as a trailing VALUES clause."""
+    entry = library()[name]
+    if not bindings:
+        return entry.text
+    variables = " ".join(f"?{variable}" for variable in bindings)
+    terms = " ".join(str(parse_binding(value, kind=entry.parameters.get(variable), name=variable)) for variable, value in bindings.items())
+    return entry.text.rstrip() + f"\nVALUES ({variables}) {{ ({terms}) }}\n"
+
+
+def cases() -> list[Case]:
+    """Every library query a store can answer offline, with its example binding if it has parameters."""
+    out = []
+    for name, entry in sorted(library().items()):
+        if "SERVICE" in entry.text:
+            continue
+        bindings = example_bindings(name)
+        out.append(Case(name, portable(name, bindings), bindings))
+    return out
+
+
+CASES = cases()
+IDS = [case.name for case in CASES]
+
+
+def concatenated(sparql: str) -> set[str]:
+    """Variables bound by GROUP_CONCAT: SPARQL leaves the order of their parts to the engine."""
+    return set(re.findall(r"GROUP_CONCAT\(.*?\)\s+AS\s+\?(\w+)", sparql, re.IGNORECASE | re.DOTALL))
+
+
+def rows(answer: dict, unordered: set[str] = frozenset()) -> list[tuple]:
+    """SPARQL JSON results as sorted rows of (variable, type, value, datatype or language)."""
+
+    def term(name: str, binding: dict) -> tuple:
+        value = binding["value"]
+        if name in unordered:
+            value = ", ".join(sorted(value.split(", ")))
+        return (binding["type"].replace("typed-literal", "literal"), value, binding.get("datatype") or binding.get("xml:lang") or "")
+
+    return sorted(tuple(sorted((name, *term(name, value)) for name, value in row.items())) for row in answer["results"]["bindings"])
+
+
+@cache
+def _answers(trig: str) -> dict[str, list[tuple]]:
+    store = load_store(Path(trig))
+    entries = library()
+    return {
+        case.name: rows(json.loads(run_query(store, entries[case.name].text, case.bindings, parameters=entries[case.name].parameters).serialize("json")), case.unordered)
+        for case in CASES
+    }
+
+
+def expected(trig: Path, case: Case) -> list[tuple]:
+    """kg's rows for the case (the .rq file with --bind for its example), computed once per build."""
+    answer = _answers(str(trig))[case.name]
+    assert answer, f"{case.name} answers nothing on the corpus"
+    return answer
+
+
+@cache
+def graph_counts(trig: str) -> dict[str, int]:
+    """Triples per named graph of the build, as kg counts them."""
+    store = load_store(Path(trig))
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    answer = json.loads(run_query(store, query).serialize("json"))
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in answer["results"]["bindings"]}
