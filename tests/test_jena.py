@@ -154,3 +154,10 @@ def test_the_readme_shows_these_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for line in [*SETUP, *(shown(c) for c in (RIOT, RIOT_JSONLD, LOAD)), shown(UNION[:-3]), shown(QUERY[:-3])]:
         assert line in readme, line
+
+
+def test_the_readme_binds_a_parameter_as_the_tests_do():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (case,) = [case for case in CASES if case.bindings]
+    clause = case.sparql.split("\nWHERE { ", 1)[1].split("\n", 1)[0]  # VALUES ?entity { <...japan> }
+    assert f"sed 's|^WHERE {{|WHERE {{ {clause}|' kg/queries/{case.name}.rq > " in readme
