@@ -49,10 +49,10 @@ def readme_ini() -> str:
 
 
 @pytest.fixture(scope="module")
-def virtuoso(built, tmp_path_factory):
+def virtuoso(request, tmp_path_factory):
     """The README's Virtuoso recipe on free ports; yields the /sparql URL."""
     need(shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None, "Virtuoso (Debian package virtuoso-opensource-7-bin)")
-    _, out = built
+    _, out = request.getfixturevalue("built")  # only once Virtuoso is known to be there
     directory = tmp_path_factory.mktemp("virtuoso")
     sql, http = free_port(), free_port()
     ini = readme_ini().replace("127.0.0.1:1111", f"127.0.0.1:{sql}").replace("127.0.0.1:8890", f"127.0.0.1:{http}").replace("/path/to/kg/out", str(out))
