@@ -44,7 +44,7 @@ MESSAGES = "org/apache/jena/ext/xerces/"
 #: What the README shows: `out/` is the build, `db` the TDB2 directory, `jena-res` the messages.
 SETUP = [
     "sudo apt-get install libapache-jena-java",
-    f"unzip -qo /usr/share/java/jena-core.jar '{MESSAGES}*' -d jena-res && mv jena-res/{MESSAGES.rstrip('/')} jena-res/",
+    f"unzip -qo /usr/share/java/jena-core.jar '{MESSAGES}*' -d jena-res && cp -r jena-res/{MESSAGES.rstrip('/')} jena-res/",
     "JENA=$(printf '/usr/share/java/%s.jar:' " + " ".join(JARS) + ")jena-res",
 ]
 EXPORTS = {"nt": "graph.nt", "nq": "graph.nq", "jsonld": "graph.jsonld", "xml": "graph.rdf"}
