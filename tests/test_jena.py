@@ -151,12 +151,12 @@ def distinct_triples(trig: Path) -> int:
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_library_query_gives_the_same_rows_in_tdb2_with_a_union_default_graph(jena, tdb2, out, case, tmp_path):
+    want = expected(out / "graph.trig", case)
     query = ROOT / "kg" / "queries" / f"{case.name}.rq"
     if case.bindings:  # the README's recipe: the example binding appended as a VALUES clause
         query = tmp_path / f"{case.name}.rq"
         query.write_text(case.sparql, encoding="utf-8")
     got = rows(answer(jena, UNION, query, out, tdb2), case.unordered)
-    want = expected(out / "graph.trig", case)
     assert got == want, f"{case.name}: {len(got)} rows in TDB2, {len(want)} with kg query"
 
 

@@ -114,8 +114,8 @@ def test_without_a_union_each_named_graph_is_loaded_and_the_default_graph_is_emp
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_library_query_gives_the_same_rows_in_virtuoso(virtuoso, built, case):
     _, out = built
-    got = rows(as_kg_writes_it(ask(virtuoso, case.sparql), case.unordered), case.unordered)
     want = expected(out / "graph.trig", case)
+    got = rows(as_kg_writes_it(ask(virtuoso, case.sparql), case.unordered), case.unordered)
     assert got == want, f"{case.name}: {len(got)} rows in Virtuoso, {len(want)} with kg query"
 
 
