@@ -17,8 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.query import library, load_store, parse_binding, run_query
+from pyoxigraph import Store
 
+from kg.query import library, load_store, run_query
+
+#: Library queries with no answer on corpus/: its real texts never report one figure twice with different values.
+EMPTY_ON_CORPUS = {"conflicts"}
 GRAPH = "https://w3id.org/jk-tech/graph"  # prefix of the build's own graph names (entities, build)
 DOCUMENT = "https://w3id.org/jk-tech/doc/"  # prefix of the document graphs
 
@@ -56,11 +60,17 @@ def portable(name: str, bindings: dict[str, str]) -> str:
     if not bindings:
         return entry.text
     variables = [f"?{variable}" for variable in bindings]
-    terms = [str(parse_binding(value, kind=entry.parameters.get(variable), name=variable)) for variable, value in bindings.items()]
+    terms = [kg_term(variable, value, entry.parameters.get(variable, "literal")) for variable, value in bindings.items()]
     clause = f"VALUES {variables[0]} {{ {terms[0]} }}" if len(variables) == 1 else f"VALUES ({' '.join(variables)}) {{ ({' '.join(terms)}) }}"
     where = re.search(r"^WHERE \{", entry.text, re.MULTILINE)
     assert where, f"{name}.rq: no line starting 'WHERE {{' to put the example binding after"
     return entry.text[: where.end()] + " " + clause + entry.text[where.end():]
+
+
+def kg_term(variable: str, value: str, kind: str) -> str:
+    """The RDF term `kg query --bind VARIABLE=VALUE` puts in, in SPARQL syntax, as kg itself binds it."""
+    result = run_query(Store(), f"SELECT ?{variable} WHERE {{}}", {variable: value}, parameters={variable: kind})
+    return str(result.rows[0][0])
 
 
 def cases() -> list[Case]:
@@ -119,7 +129,7 @@ def expected(trig: Path, case: Case) -> list[tuple]:
     if case.problem:
         pytest.fail(case.problem)
     answer = _answers(str(trig))[case.name]
-    assert answer, f"{case.name} answers nothing on the corpus"
+    assert bool(answer) != (case.name in EMPTY_ON_CORPUS), f"{case.name}: {len(answer)} rows on the corpus"
     return answer
 
 
