@@ -177,6 +177,15 @@ def _add_document(graph: Graph, facts: DocumentFacts, activity: URIRef) -> URIRe
     graph.add((doc, DCTERMS.language, Literal(article.language)))
     if article.license:
         graph.add((doc, DCTERMS.license, Literal(article.license)))
+    if article.author:
+        graph.add((doc, DCTERMS.creator, Literal(article.author)))
+    if article.media_type:  # the format of the original the stored text was made from (kg add)
+        graph.add((doc, DCTERMS.format, Literal(article.media_type)))
+    derived = article.derived_from
+    if derived and (_is_iri(derived) or derived.startswith("ni:///")):
+        graph.add((doc, PROV.wasDerivedFrom, URIRef(derived)))
+    if article.retrieved:
+        graph.add((doc, DCTERMS.dateSubmitted, period_literal(article.retrieved[:10])))
     graph.add((doc, NIF.beginIndex, Literal(article.body_start, datatype=XSD.nonNegativeInteger)))
     graph.add((doc, NIF.endIndex, Literal(article.body_end, datatype=XSD.nonNegativeInteger)))
     for sentence in facts.sentences:
