@@ -216,15 +216,15 @@
     input.id = "time-range";
     input.setAttribute("aria-label", "Show relations dated up to this year");
     var label = el("p", "", "hint");
-    function show() {
+    function show(event) {
       untilYear = Number(input.value);
       label.textContent = untilYear >= high ? "All periods (" + low + "\u2013" + high + "); undated relations always shown"
         : "Relations dated up to " + untilYear + "; undated relations always shown";
-      applyFilters();
+      if (event) applyFilters();  // at start nothing is hidden: leave the network as drawn
     }
     input.addEventListener("input", show);
     box.replaceChildren(input, label);
-    show();
+    show(null);
   })();
 
   var relationFilters = document.getElementById("relation-filters");
