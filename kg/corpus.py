@@ -117,6 +117,24 @@ def _debris_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in data["line_patterns"])
 
 
+@lru_cache(maxsize=1)
+def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in load_patterns("debris").get("dateline_patterns", []))
+
+
+def dateline_end(line: str) -> int:
+    """The length of the wire dateline that opens a line ("SEOUL, Jan. 15 (Yonhap) -- "), else 0.
+
+    >>> dateline_end("TOKYO -- Japan lifted the curbs."), dateline_end("Japan - the curbs were lifted.")
+    (9, 0)
+    """
+    for pattern in _dateline_patterns():
+        match = pattern.match(line)
+        if match:
+            return match.end()
+    return 0
+
+
 def is_debris(line: str) -> bool:
     """True if a whole line is scraping debris.
 
@@ -246,7 +264,8 @@ def _clean_body(region: str) -> tuple[str, list[tuple[int, int]], list[str]]:
     """The cleaned body of ``region`` (text after the header), its debris lines, and notes.
 
     Markup is blanked first, so a debris line wrapped in tags is still recognised. A trailing
-    run of blank and debris lines is cut off; debris lines inside the body are blanked.
+    run of blank and debris lines is cut off; debris lines inside the body are blanked, and so is
+    the dateline that opens a wire story's line.
     """
     blanked = blank_markup(region)
     cleaned = blanked.text
@@ -258,6 +277,8 @@ def _clean_body(region: str) -> tuple[str, list[tuple[int, int]], list[str]]:
         line_spans.pop()
     end = line_spans[-1][1] if line_spans else 0
     removed = [(s, e) for s, e in line_spans if is_debris(cleaned[s:e])]
+    removed += [(s, s + n) for s, e in line_spans if (n := dateline_end(cleaned[s:e]))]
+    removed.sort()
     pieces, last = [], 0
     for s, e in removed:
         pieces += [cleaned[last:s], " " * (e - s)]
