@@ -116,20 +116,35 @@ def period_candidates(doc: Doc, sent: Span, year: int | None) -> list[tuple[Span
     """Every date of a sentence that can be a reference period, with its ISO period.
 
     Dates the recogniser found (``doc.spans["kg_dates"]``) and bare years after "in"/"during"/"for"
-    that it missed; not dates after "since", "until", "through" or "by" ("the highest since 2017").
+    that it missed; not dates after "since", "until", "through" or "by" ("the highest since 2017"),
+    except "by the end of 2023". "That year" takes the year of the last date named before it.
     """
+    rules = figure_rules()
     dates = [span for span in doc.spans.get("kg_dates", []) if sent.start <= span.start < sent.end]
     found = []
     for span in dates:
         before = {t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]}
+        excluded = {"since", "until", "through", "by"}
+        if span.text.lower().startswith(tuple(rules["period_end_phrases"])):
+            excluded.discard("by")  # "by the end of 2023": as of then
         period = resolve_period(span.text, year)
-        if period is not None and not before & {"since", "until", "through", "by"}:
+        if period is None and span.text.lower() in rules["anaphoric_years"]:
+            period = _previous_year(doc, span.start)
+        if period is not None and not before & excluded:
             found.append((span, period))
     for token in sent:
         if (_YEAR.match(token.text) and token.i > sent.start and doc[token.i - 1].lower_ in ("in", "during", "for")
                 and not any(s.start <= token.i < s.end for s in dates)):
             found.append((doc[token.i : token.i + 1], token.text))
     return found
+
+
+def _previous_year(doc: Doc, before: int) -> str | None:
+    """The year of the last year-bearing date named before token ``before`` ("that year" -> it)."""
+    for token in reversed(doc[:before]):
+        if _YEAR.match(token.text):
+            return token.text
+    return None
 
 
 def _distance(a: Span, b: Span) -> int:
@@ -256,6 +271,8 @@ class FigureExtractor:
 
     def _word_number(self, doc: Doc, i: int) -> tuple[Decimal, int] | None:
         word = doc[i].lower_
+        if i > 0 and doc[i - 1].lower_ in self.rules["vague_quantifiers"]:
+            return None  # "several hundred jobs", "a few dozen firms": no number is stated
         if word in self.number_words and (doc[i].pos_ == "NUM" or doc[i].like_num):
             return Decimal(self.number_words[word]), i + 1
         return None
@@ -349,6 +366,8 @@ class FigureExtractor:
                 if i > 0 and doc[i - 1].lower_ in ("the", "its", "their") and noun.lower_.endswith("s") is False:
                     return None
                 return _Candidate(start, j + 1, i, value, self.time_units[noun.lower_])
+            if noun.lower_ in self.rules["measure_units"]:  # "1.9 million tonnes"
+                return _Candidate(start, j + 1, i, value, self.rules["measure_units"][noun.lower_])
             if noun.pos_ in ("NOUN", "PROPN") and noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ in ("", "Country", "Industry", "Technology", "Product"):
                 if i > 0 and doc[i - 1].lower_ in self.rules["party_determiners"] and self._lemma_of(noun.text) in self.parties:
                     return None  # "the two leaders", "the three countries": the parties, not a quantity
