@@ -184,3 +184,16 @@ def test_partners_are_not_what_a_figure_is_about(nlp):
 def test_quantities_units_and_periods_written_loosely(nlp, text, expected):
     doc = nlp(make_doc(nlp, text, year=2024))
     assert [(f.value, f.unit, f.period) for f in doc._.figures] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("South Korea is a major chip producer. The country's semiconductor exports rose 5% in 2023.", ("south-korea",)),
+        ("South Korea's economy grew 1.4% in 2023. The country's trade deficit with Japan was $18.6 billion.", ("south-korea",)),
+        ("Exports of chipmaking equipment from Japan to South Korea rose 18.3% in 2023.", ("japan",)),
+    ],
+)
+def test_whose_figure_it_is(nlp, text, subjects):
+    figures = nlp(make_doc(nlp, text, year=2024))._.figures
+    assert figures[-1].subjects == subjects

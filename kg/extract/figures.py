@@ -540,7 +540,7 @@ class FigureExtractor:
             measure = rules.get("measure_for_market_percent", measure)  # a percent of a market is a share of it
         if measure is None and kind == "change":
             measure = rules["measure_for_multiple" if c.unit == "multiple" else "measure_for_change_default"]
-        subjects = self._subjects(doc, c, head, sent, of_phrase, measure_span)
+        subjects = self._subjects(doc, c, head, sent, of_phrase, measure_span, measure)
         technologies = self._topics(doc, c, sent, measure_span, own_of)
         period = self._period(doc, c, head, sent, year)
         qualifier = self._qualifier(doc, c, sent)
@@ -650,8 +650,15 @@ class FigureExtractor:
         agents += [(s, list(ids)) for s, e, ids in doc._.groups if sent.start <= s < sent.end]
         return sorted(agents)
 
-    def _subjects(self, doc: Doc, c: _Candidate, head: Token, sent: Span, of_phrase: Span | None, measure_span: Span | None) -> list[str]:
+    def _subjects(self, doc: Doc, c: _Candidate, head: Token, sent: Span, of_phrase: Span | None, measure_span: Span | None,
+                  measure: str | None = None) -> list[str]:
         agents = self._agents(doc, sent)
+        own = self._subject_by_preposition(doc, agents, measure, measure_span, c)
+        if own:  # "exports of equipment from Japan to South Korea": Japan's
+            return own
+        country = self._country_anaphor(doc, sent, c, measure_span)
+        if country:  # "the country's exports"
+            return [country]
         if of_phrase is not None:  # "44% of Japanese and South Korean executives from both countries"
             window = doc[of_phrase.start : min(of_phrase.end + 4, sent.end)]
             inside = [ids for i, ids in agents if window.start <= i < window.end]
@@ -676,6 +683,32 @@ class FigureExtractor:
             if following:
                 return list(following[0][1])
         return []
+
+    def _subject_by_preposition(self, doc: Doc, agents: list[tuple[int, list[str]]], measure: str | None,
+                                measure_span: Span | None, c: _Candidate) -> list[str]:
+        """Agents governed by a preposition that, for this measure, names what the figure is about."""
+        prepositions = set(self.rules["subject_prepositions"].get(measure or "", []))
+        if not prepositions or measure_span is None:
+            return []
+        found = []
+        for i, ids in agents:
+            token = doc[i]
+            while token.dep_ in ("compound", "amod", "conj") and token.head.i != token.i:
+                token = token.head
+            prep = token.head if token.dep_ == "pobj" else None
+            if prep is not None and prep.lower_ in prepositions and measure_span.start <= prep.head.i < max(measure_span.end + 6, c.start):
+                found += [x for x in ids if x not in found]
+        return sorted(found)
+
+    def _country_anaphor(self, doc: Doc, sent: Span, c: _Candidate, measure_span: Span | None) -> str | None:
+        """The country "the country's" or "the nation's" refers to: the last one named before the sentence."""
+        nouns = set(self.rules["anaphoric_country_nouns"])
+        window_start = measure_span.start - 3 if measure_span is not None else c.start - 6
+        for token in doc[max(sent.start, window_start) : c.start]:
+            if token.lemma_.lower() in nouns and token.dep_ == "poss" and token.i > 0 and doc[token.i - 1].lower_ == "the":
+                earlier = [ent for ent in doc.ents if ent.end <= sent.start and ent.label_ == "Country" and ent.id_]
+                return earlier[-1].id_ if earlier else None
+        return None
 
     @staticmethod
     def _with_conjuncts(doc: Doc, chosen: tuple[int, list[str]], pool: list[tuple[int, list[str]]]) -> list[str]:
