@@ -392,13 +392,14 @@ class FigureExtractor:
     def set_annotations(self, doc: Doc, candidates: list[_Candidate]) -> None:
         measures = self._measure_spans(doc)
         year = doc.user_data.get("kg_year")
-        self._reserved = {}
+        self._reserved, self._stated_with = {}, {}
         for span in doc.spans.get("kg_dates", []):  # "last year's 16%": that date is the 16%'s
             for candidate in candidates:
                 if 0 <= candidate.start - span.end <= 1:
                     self._reserved[span.start] = candidate.start
                 elif 0 <= span.start - candidate.end <= 1 and doc[candidate.end].lower_ in ("in", "during"):
                     self._reserved.setdefault(span.start, candidate.start)  # "16% in 2025"
+                    self._stated_with.setdefault(span.start, candidate.start)
         figures = [self._describe(doc, candidate, measures, year) for candidate in candidates]
         figures = self._share_measures(doc, candidates, figures)
         doc._.figures = self._share_periods(doc, candidates, figures)
@@ -757,20 +758,28 @@ class FigureExtractor:
 
     def _period(self, doc: Doc, c: _Candidate, head: Token, sent: Span, year: int | None) -> str | None:
         figure = doc[c.start : c.end]
-        options = []
+        options, shared = [], []
         for span, period in period_candidates(doc, sent, year):
             if span.start >= c.start and span.end <= c.end:
                 continue
             if self._reserved.get(span.start, c.start) != c.start:
+                other = self._stated_with.get(span.start)
+                if other is not None and clause_head(doc[other]) != head:
+                    shared.append(period)  # "sales rose 4% in 2022, while exports fell to $9 billion"
                 continue  # "last year's 16%": that date belongs to another figure
             if any(t.lower_ in self.time_units for t in span) and not re.search(r"\b(year|month)'?s?\b.*|last|this|next|\d{4}", span.text.lower()):
                 continue  # a duration ("three years"), not a date
             same_clause = clause_head(span.root) == head
             options.append((0 if same_clause else 1, _distance(span, figure), period))
         if not options:
+            dates = {p for _, p in period_candidates(doc, sent, year)}
+            if len(shared) == 1 and dates == set(shared):  # the sentence's only date, given in another clause
+                return shared[0]
             return self._present(doc, sent)
         options.sort()
-        return options[0][2] if options[0][1] <= 15 else self._present(doc, sent)
+        if options[0][1] <= 15 or len({o[2] for o in options}) == 1:  # near, or the sentence's only date
+            return options[0][2]
+        return self._present(doc, sent)
 
     def _present(self, doc: Doc, sent: Span) -> str | None:
         """The document's date for a figure stated in the present ("44% now anticipate ...")."""
