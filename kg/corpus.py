@@ -142,7 +142,7 @@ def is_debris(line: str) -> bool:
     True
     >>> is_debris("Comments")
     True
-    >>> is_debris("Bilateral trade reached $88.3 billion in 2025.")
+    >>> is_debris("Chip exports reached $41.7 billion in 2022.")
     False
     """
     stripped = line.strip()

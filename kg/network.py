@@ -98,7 +98,7 @@ def _decimal_text(value: Any) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-#: How units read after a number: "44%", "3 years"; a count needs no unit.
+#: How units read after a number: "37%", "3 years"; a count needs no unit.
 UNIT_TEXT = {"percent": "%", "count": "", "multiple": "×", "year": "years", "month": "months", "week": "weeks", "day": "days", "hour": "hours", "tonne": "tonnes"}
 
 
@@ -117,8 +117,8 @@ def _unit_text(unit: Any) -> str:
 def _figure_text(item: dict[str, Any]) -> str:
     """One line for a figure.
 
-    >>> _figure_text({"value": "44", "unit": "%", "measure": "executives expecting better relations", "period": "2026", "kind": "level"})
-    '44% executives expecting better relations (2026)'
+    >>> _figure_text({"value": "37", "unit": "%", "measure": "firms planning new plants", "period": "2024", "kind": "level"})
+    '37% firms planning new plants (2024)'
     >>> _figure_text({"value": "-33.4", "unit": "%", "measure": "exports", "period": "", "kind": "change"})
     'change of -33.4% exports'
     """

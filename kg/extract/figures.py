@@ -64,8 +64,8 @@ def parse_number(text: str) -> Decimal | None:
 def canonical_decimal(value: Decimal) -> str:
     """A canonical string for a decimal: no exponent, no trailing zeros.
 
-    >>> canonical_decimal(Decimal("88.3") * Decimal("1e9"))
-    '88300000000'
+    >>> canonical_decimal(Decimal("61.4") * Decimal("1e9"))
+    '61400000000'
     >>> canonical_decimal(Decimal("-33.40"))
     '-33.4'
     """
@@ -393,12 +393,12 @@ class FigureExtractor:
         measures = self._measure_spans(doc)
         year = doc.user_data.get("kg_year")
         self._reserved, self._stated_with = {}, {}
-        for span in doc.spans.get("kg_dates", []):  # "last year's 16%": that date is the 16%'s
+        for span in doc.spans.get("kg_dates", []):  # "last year's 21%": that date is the 21%'s
             for candidate in candidates:
                 if 0 <= candidate.start - span.end <= 1:
                     self._reserved[span.start] = candidate.start
                 elif 0 <= span.start - candidate.end <= 1 and doc[candidate.end].lower_ in ("in", "during"):
-                    self._reserved.setdefault(span.start, candidate.start)  # "16% in 2025"
+                    self._reserved.setdefault(span.start, candidate.start)  # "21% in 2022"
                     self._stated_with.setdefault(span.start, candidate.start)
         figures = [self._describe(doc, candidate, measures, year) for candidate in candidates]
         figures = self._share_measures(doc, candidates, figures)
@@ -408,7 +408,7 @@ class FigureExtractor:
     def _share_periods(doc: Doc, candidates: list[_Candidate], figures: list[Figure]) -> list[Figure]:
         """A change with no period takes the period of the level it qualifies in the same sentence.
 
-        "Trade reached $88.3 billion in 2025, a 12% year-over-year increase": the 12% is 2025's.
+        "Sales reached $4.1 billion in 2022, a 9% rise on the year": the 9% is 2022's.
         """
         result = list(figures)
         for k, figure in enumerate(figures):
@@ -424,7 +424,7 @@ class FigureExtractor:
     def _share_measures(self, doc: Doc, candidates: list[_Candidate], figures: list[Figure]) -> list[Figure]:
         """A share with no measure of its own takes it from a share it is compared or coordinated with.
 
-        "44% of executives ... up from 16% in 2025" and "68% of respondents ... and 52% ..."
+        "37% of firms ... up from 21% in 2022" and "61% of managers ... and 48% ..."
         """
         cues = re.compile(r"\b(from|than|compared|versus|vs|and|while|last year|a year earlier)\b", re.IGNORECASE)
         result = list(figures)
@@ -611,7 +611,7 @@ class FigureExtractor:
         return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
     def _of_people(self, doc: Doc, c: _Candidate) -> Span | None:
-        """The population of "44% of (surveyed) executives ..." as a span, if the figure has one."""
+        """The population of "37% of (polled) managers ..." as a span, if the figure has one."""
         if c.end >= len(doc) or doc[c.end].lower_ != "of":
             return None
         sent_end = doc[c.number].sent.end
@@ -660,7 +660,7 @@ class FigureExtractor:
         country = self._country_anaphor(doc, sent, c, measure_span)
         if country:  # "the country's exports"
             return [country]
-        if of_phrase is not None:  # "44% of Japanese and South Korean executives from both countries"
+        if of_phrase is not None:  # "37% of German and French managers from both countries"
             window = doc[of_phrase.start : min(of_phrase.end + 4, sent.end)]
             inside = [ids for i, ids in agents if window.start <= i < window.end]
             if inside:
@@ -766,7 +766,7 @@ class FigureExtractor:
                 other = self._stated_with.get(span.start)
                 if other is not None and clause_head(doc[other]) != head:
                     shared.append(period)  # "sales rose 4% in 2022, while exports fell to $9 billion"
-                continue  # "last year's 16%": that date belongs to another figure
+                continue  # "last year's 21%": that date belongs to another figure
             if any(t.lower_ in self.time_units for t in span) and not re.search(r"\b(year|month)'?s?\b.*|last|this|next|\d{4}", span.text.lower()):
                 continue  # a duration ("three years"), not a date
             same_clause = clause_head(span.root) == head
@@ -782,7 +782,7 @@ class FigureExtractor:
         return self._present(doc, sent)
 
     def _present(self, doc: Doc, sent: Span) -> str | None:
-        """The document's date for a figure stated in the present ("44% now anticipate ...")."""
+        """The document's date for a figure stated in the present ("37% now plan ...")."""
         date = doc.user_data.get("kg_date")
         words = " " + " ".join(t.lower_ for t in sent) + " "
         if date and any(f" {marker} " in words for marker in self.rules["present_markers"]):

@@ -4,7 +4,7 @@ The decision is made on the parse, never on the bag of words of the sentence: fr
 token (a relation's trigger, a figure's number) the component walks up the chain of heads and
 looks only at cues that govern that chain: an auxiliary, negation or adverb attached to a verb of
 the chain ("may lift", "did not remove", "reportedly invested"), or a verb or noun whose
-complement the fact is ("plans to invest", "is expected to reach", "44% expect"). A cue in
+complement the fact is ("plans to invest", "is expected to reach", "37% expect"). A cue in
 another clause of the same sentence ("the ministers, who will meet again, signed ...") does not
 count. The walk stops at a relative clause, an apposition or a clause set beside the fact's own.
 
