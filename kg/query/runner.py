@@ -42,6 +42,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[Any] = field(default_factory=list)
     truncated: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # IRI -> English label, when looked up (kg.query.labels)
 
     def __len__(self) -> int:
         return len(self.rows) if self.form == "select" else len(self.triples) if self.form == "graph" else 1
