@@ -223,6 +223,35 @@ def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service, timeou
         click.echo(f"Warning: truncated after {answer.truncated_after} rows; use --max-results to see more", err=True)
 
 
+@cli.command("show")
+@click.argument("entity")
+@click.option("--graph", "graph", type=click.Path(path_type=Path), help="Graph file or directory (default: out/).")
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json", "md"]), help="text for the terminal, json or md (Markdown) for reuse.")
+def show_cmd(entity, graph, fmt):
+    """Show everything the graph says about ENTITY: an id (sk-hynix), or a label or alias in any language (韓国, "SK hynix").
+
+    Labels in English, Japanese and Korean, type, Wikidata link; figures by measure and period with
+    their sources; relations by property in both directions; the documents that mention it; the
+    claims about it with their publishers and conflicts. An unknown name exits 2 with the closest names.
+    """
+    from .profile import entity_profile, find_entity
+    from .query import load_store
+    from .store import resolve_graph_path
+
+    store = load_store(resolve_graph_path(graph))
+    profile = entity_profile(store, find_entity(store, entity))
+    if fmt == "json":
+        click.echo(json.dumps(profile, indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        from .profileview import profile_markdown
+
+        click.echo(profile_markdown(profile), nl=False)
+    else:
+        from .profileview import print_profile
+
+        print_profile(profile)
+
+
 @cli.command("serve")
 @click.option("--graph", "graph", type=click.Path(path_type=Path), help="Graph file or directory (default: out/).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")

@@ -17,7 +17,8 @@ from rich.text import Text
 
 from .evaluate import CATEGORIES, DocumentScore, Score
 from .query.runner import QueryResult
-from .query.terms import PREFIXES, compact, term_text
+from .humanize import NUMERIC_TYPES, compact_name, human_amount, number_text, unit_name
+from .query.terms import PREFIXES, term_text
 
 JKT_NS = PREFIXES["jkt"]
 
@@ -32,74 +33,6 @@ def terminal_safe(text: str) -> str:
     'red \\x1b[31mtext\\x0d'
     """
     return _UNSAFE_CHARS.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
-
-
-#: Currency codes shown as symbols before the amount.
-CURRENCY_SYMBOLS = {"USD": "$", "KRW": "₩", "JPY": "¥", "EUR": "€", "GBP": "£", "CNY": "CN¥", "TWD": "NT$"}
-#: QUDT units by short name; an empty name is a plain count.
-UNIT_NAMES = {"PERCENT": "%", "YR": "years", "MO": "months", "WK": "weeks", "DAY": "days", "HR": "hours", "MIN": "minutes", "NUM": "", "UNITLESS": ""}
-_UNIT_NS = "http://qudt.org/vocab/unit/"
-_CURRENCY_NS = "http://qudt.org/vocab/currency/"
-_SCALES = ((10**12, "tn"), (10**9, "bn"), (10**6, "m"))
-_NUMERIC = ("decimal", "integer", "double", "float", "int", "long", "nonNegativeInteger", "positiveInteger", "short")
-
-
-def _number(value: float) -> str:
-    """A number with thousands separators and at most two decimals, trailing zeros dropped."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def unit_name(iri: str | None) -> str:
-    """A unit or currency IRI as a short name: ``USD``, ``%``, ``years`` ('' for counts).
-
-    >>> unit_name("http://qudt.org/vocab/currency/KRW"), unit_name("http://qudt.org/vocab/unit/PERCENT")
-    ('KRW', '%')
-    """
-    if not iri:
-        return ""
-    local = iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-    if iri.startswith(_CURRENCY_NS):
-        return local
-    return UNIT_NAMES.get(local, local.lower()) if iri.startswith(_UNIT_NS) else compact_name(iri)
-
-
-def human_amount(value: float, unit: str | None) -> str:
-    """An amount for reading, with its unit: ``$88.3 bn``, ``₩1.2 tn``, ``44%``, ``3 years``.
-
-    >>> human_amount(88300000000, "http://qudt.org/vocab/currency/USD"), human_amount(1.2e12, "http://qudt.org/vocab/currency/KRW")
-    ('$88.3 bn', '₩1.2 tn')
-    >>> human_amount(44, "http://qudt.org/vocab/unit/PERCENT"), human_amount(-33.4, "http://qudt.org/vocab/unit/PERCENT")
-    ('44%', '-33.4%')
-    >>> human_amount(31444, "http://qudt.org/vocab/unit/NUM"), human_amount(1, "http://qudt.org/vocab/unit/YR")
-    ('31,444', '1 year')
-    """
-    name = unit_name(unit)
-    if name == "%":
-        return f"{_number(value)}%"
-    sign, magnitude = ("-" if value < 0 else ""), abs(value)
-    scaled = _number(magnitude)
-    for factor, suffix in _SCALES:
-        if magnitude >= factor:
-            scaled = f"{_number(magnitude / factor)} {suffix}"
-            break
-    if unit and unit.startswith(_CURRENCY_NS):
-        symbol = CURRENCY_SYMBOLS.get(name)
-        return f"{sign}{symbol}{scaled}" if symbol else f"{sign}{scaled} {name}"
-    if name and magnitude == 1 and name.endswith("s"):
-        name = name[:-1]
-    return f"{sign}{scaled} {name}".rstrip()
-
-
-def compact_name(iri: str) -> str:
-    """A short name for an IRI without a label: a measure's words, an ontology term's local name, else a prefixed name."""
-    text = compact(iri)
-    prefix, _, local = text.partition(":")
-    if prefix == "jkm" and local:
-        return local.replace("-", " ")
-    if prefix in ("jkt", "jke") and local:
-        return local
-    return text
 
 
 def _is_value_column(variable: str) -> bool:
@@ -121,7 +54,7 @@ def readable_cell(term: Any, variable: str, row: dict[str, Any], labels: dict[st
         return name
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value.rsplit("#", 1)[-1] if term.datatype else ""
-        if datatype in _NUMERIC:
+        if datatype in NUMERIC_TYPES:
             try:
                 number = float(term.value)
             except ValueError:
@@ -129,7 +62,7 @@ def readable_cell(term: Any, variable: str, row: dict[str, Any], labels: dict[st
             if _is_value_column(variable):
                 unit = row.get("unit")
                 return human_amount(number, unit.value if isinstance(unit, ox.NamedNode) else None)
-            return _number(number)
+            return number_text(number)
         if datatype == "boolean":
             return "yes" if term.value in ("true", "1") else "no"
         return term.value
