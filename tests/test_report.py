@@ -11,7 +11,8 @@ from rich.console import Console
 
 from kg.cli import cli
 from kg.query import library, load_store
-from kg.query.labels import labels_for, result_iris, run_labelled
+from kg.query.command import run_labelled
+from kg.query.labels import labels_for, result_iris
 from kg.report import fit_widths, human_amount, print_query_table, query_table
 
 from .library_cases import example_bindings

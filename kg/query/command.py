@@ -8,14 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..errors import QueryError
 from ..store import resolve_graph_path
 from .bounded import run_bounded
-from .labels import run_labelled
+from .labels import labels_for, result_iris
 from .library import parse_bind_options, resolve_query
 from .runner import GRAPH_FORMATS, RESULT_FORMATS, QueryResult, run_query
+
+
+def run_labelled(store: Any, **kwargs: Any) -> QueryResult:
+    """``run_query`` on ``store``, with ``result.labels`` filled for the IRIs of its rows."""
+    result = run_query(store, **kwargs)
+    if result.form == "select":
+        result.labels = labels_for(store, result_iris(result))
+    return result
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 ``labels_for(store, iris)`` prefers ``skos:prefLabel`` in English, then ``rdfs:label`` in English
 or without a language, then any label; IRIs without one are left out (readers fall back to a
-short name). ``run_labelled`` runs a query and attaches the labels of its IRIs to the result.
+short name). ``kg query`` tables and ``kg.query`` rows attach them to their answer.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from .runner import QueryResult, run_query
 from .stores import KGStore
 
 _PREF = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
@@ -43,14 +42,6 @@ def labels_for(store: Any, iris: Iterable[str]) -> dict[str, str]:
     return labels
 
 
-def result_iris(result: QueryResult) -> set[str]:
+def result_iris(result: Any) -> set[str]:
     """Every IRI of a SELECT answer's cells."""
     return {term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)}
-
-
-def run_labelled(store: Any, **kwargs: Any) -> QueryResult:
-    """``run_query`` on ``store``, with ``result.labels`` filled for the IRIs of its rows."""
-    result = run_query(store, **kwargs)
-    if result.form == "select":
-        result.labels = labels_for(store, result_iris(result))
-    return result
