@@ -120,7 +120,8 @@ _IDENTIFIER_NAMESPACES = tuple(PREFIXES.get(p, "\0") for p in ("jkf", "jka", "jk
 
 
 def _hidden_columns(result: QueryResult) -> list[str]:
-    """Columns a readable table leaves out (``--wide`` shows them): units folded into amounts, surface text, fact IRIs."""
+    """Columns a readable table leaves out (``--wide`` shows them): units folded into amounts, surface text, and
+    identifiers of figures, assertions, claims, documents and builds (their labels repeat other columns)."""
     hidden = []
     columns = {v: [row[i] for row in result.rows] for i, v in enumerate(result.variables)}
     has_value = any(_is_value_column(v) for v in result.variables)
@@ -130,7 +131,7 @@ def _hidden_columns(result: QueryResult) -> list[str]:
             hidden.append(variable)
         elif variable == "text" and has_value:
             hidden.append(variable)
-        elif present and all(isinstance(t, ox.NamedNode) and t.value.startswith(_IDENTIFIER_NAMESPACES) and t.value not in result.labels for t in present):
+        elif present and all(isinstance(t, ox.NamedNode) and t.value.startswith(_IDENTIFIER_NAMESPACES) for t in present):
             hidden.append(variable)
     return hidden if len(hidden) < len(result.variables) else []
 
