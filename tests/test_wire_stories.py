@@ -50,3 +50,12 @@ def test_merged_entities_take_the_description_most_documents_give():
     known = Entity("japan", "Country", "Japan", "Q17", True)
     assert merge_entities([facts("a", Entity("japan", "Company", "JAPAN")), facts("b", Entity("japan", "Company", "JAPAN")),
                            facts("c", known)]) == [known]
+
+
+def test_a_sentence_after_a_title_line_is_not_cut_before_a_lower_case_word(nlp):
+    from kg.nlp import make_doc
+
+    text = "Korea and Japan deepen ties\n\nSeoul and Tokyo agreed on Tuesday to widen work on hydrogen supply chains, officials said. They met again."
+    sentences = [s.text.strip() for s in nlp(make_doc(nlp, text)).sents]
+    assert "Seoul and Tokyo agreed on Tuesday to widen work on hydrogen supply chains, officials said." in sentences
+    assert "They met again." in sentences
