@@ -157,3 +157,13 @@ def test_head_of_government_takes_only_the_named_person(nlp):
     assert (KISHIDA, "holdsPositionIn", "south-korea") not in found and (YOON, "holdsPositionIn", "japan") not in found
     assert {(YOON, "holdsPositionIn", "south-korea"), (KISHIDA, "holdsPositionIn", "japan")} <= found
     assert tuple(sorted((KISHIDA, YOON))) in {(s, o) for s, p, o in found if p == "holdsDialogueWith"}
+
+
+def test_since_dates_a_relation_only_when_it_governs_it(nlp):
+    from kg.nlp import make_doc
+
+    began = nlp(make_doc(nlp, "Japan has imposed export controls on South Korea since July 2019.", year=2024))._.relations
+    assert [(r.predicate, r.period) for r in began if r.predicate == "imposesExportControlsOn"] == [("imposesExportControlsOn", "2019-07")]
+    unrelated = nlp(make_doc(nlp, "Optimism is the highest since the 2015 talks that saw Japan impose export controls on South Korea.",
+                             year=2024))._.relations
+    assert all(r.period is None for r in unrelated if r.predicate == "imposesExportControlsOn")

@@ -112,19 +112,20 @@ def resolve_period(text: str, year: int | None) -> str | None:
     return None
 
 
-def period_candidates(doc: Doc, sent: Span, year: int | None) -> list[tuple[Span, str]]:
+def period_candidates(doc: Doc, sent: Span, year: int | None, *, since: bool = False) -> list[tuple[Span, str]]:
     """Every date of a sentence that can be a reference period, with its ISO period.
 
     Dates the recogniser found (``doc.spans["kg_dates"]``) and bare years after "in"/"during"/"for"
     that it missed; not dates after "since", "until", "through" or "by" ("the highest since 2017"),
-    except "by the end of 2023". "That year" takes the year of the last date named before it.
+    except "by the end of 2023". "That year" takes the year of the last date named before it. With
+    ``since`` (for relations: "controls tightened since 2019" began then) dates after "since" count.
     """
     rules = figure_rules()
     dates = [span for span in doc.spans.get("kg_dates", []) if sent.start <= span.start < sent.end]
     found = []
     for span in dates:
         before = {t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]}
-        excluded = {"since", "until", "through", "by"}
+        excluded = {"until", "through", "by"} if since else {"since", "until", "through", "by"}
         if span.text.lower().startswith(tuple(rules["period_end_phrases"])):
             excluded.discard("by")  # "by the end of 2023": as of then
         period = resolve_period(span.text, year)
@@ -158,13 +159,26 @@ def sentence_period(doc: Doc, sent: Span, anchor: Span, year: int | None, *, max
     Dates in the anchor's clause count as near however far they are.
     """
     options = []
-    for span, period in period_candidates(doc, sent, year):
-        distance = _distance(span, anchor)
+    plain = {span.start for span, _ in period_candidates(doc, sent, year)}
+    for span, period in period_candidates(doc, sent, year, since=True):
+        governed = span.start not in plain and _since_governs(doc, span, anchor)
+        if span.start not in plain and not governed:
+            continue  # "the highest since the 2018 dispute": not when the relation began
+        distance = min(_distance(span, anchor), max_distance) if governed else _distance(span, anchor)
         if clause_head(span.root) == clause_head(anchor.root):
             distance = min(distance, max_distance)
         options.append((distance, period))
     options = [o for o in options if o[0] <= max_distance]
     return min(options)[1] if options else None
+
+
+def _since_governs(doc: Doc, span: Span, anchor: Span) -> bool:
+    """Whether the "since" before a date attaches to the anchor or to a clause inside it ("curbs tightened since 2019")."""
+    since = next((t for t in reversed(doc[max(0, span.start - 3) : span.start]) if t.lower_ == "since"), None)
+    if since is None:
+        return False
+    inside = {t.i for t in anchor.root.subtree}
+    return since.head.i in inside or since.head.i == anchor.root.head.i
 
 
 def clause_head(token: Token) -> Token:
