@@ -17,6 +17,7 @@ from .errors import KGError
 from .serialize import serialize
 from .files import output_lock, remove_stale_temporaries, write_all_atomic
 from .facts import DocumentFacts
+from .claimgraph import add_claims
 from .graph import BuildInfo, facts_to_dataset, union
 
 if TYPE_CHECKING:
@@ -176,6 +177,7 @@ def build_graph(
     documents = extract_documents(articles, nlp=nlp, progress=progress, warn=warnings.append)
     info = BuildInfo(time=build_time(articles), corpus=corpus_label(articles))
     dataset = facts_to_dataset(documents, info)
+    add_claims(dataset, documents)
     return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start, warnings=warnings)
 
 

@@ -67,6 +67,10 @@ class Figure:
     compared_to: tuple[int, int] | None = None  # (start, end) of the figure this one is compared with
     confidence: float = 0.8
     rule: str = ""
+    modality: str = "fact"  # fact, plan, forecast, hedged, opinion or negated (extract/modality.py)
+    modality_cue: str | None = None  # the word that decided it ("may", "plans")
+    agent: str | None = None  # entity id of the source the sentence attributes the figure to
+    agent_text: str | None = None  # the words naming that source ("the ministry")
 
 
 @dataclass(frozen=True, order=True)
@@ -84,6 +88,11 @@ class Relation:
     fields: tuple[str, ...] = ()  # entity ids of fields of cooperation
     period: str | None = None
     rule: str = ""
+    trigger_start: int | None = None  # character offset of the trigger
+    modality: str = "fact"
+    modality_cue: str | None = None
+    agent: str | None = None
+    agent_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +158,13 @@ def doc_to_facts(doc: Doc, article: Article, gazetteer: Gazetteer | None = None)
                 compared_to=(f.compared_to[0] + shift, f.compared_to[1] + shift) if f.compared_to else None)
         for f in getattr(doc._, "figures", [])
     ]
-    relations = [replace(r, article_id=article.id, sentence_start=r.sentence_start + shift) for r in getattr(doc._, "relations", [])]
-    for entity_id in [r.subject_id for r in relations] + [r.object_id for r in relations]:
+    relations = [
+        replace(r, article_id=article.id, sentence_start=r.sentence_start + shift,
+                trigger_start=None if r.trigger_start is None else r.trigger_start + shift)
+        for r in getattr(doc._, "relations", [])
+    ]
+    agents = [f.agent for f in figures if f.agent] + [r.agent for r in relations if r.agent]
+    for entity_id in [r.subject_id for r in relations] + [r.object_id for r in relations] + agents:
         if entity_id not in entities and entity_id in gazetteer:  # e.g. a country named by "both nations" only
             entry = gazetteer[entity_id]
             entities[entity_id] = Entity(entry.id, entry.type, entry.label, entry.wikidata, True)

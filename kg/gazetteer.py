@@ -46,6 +46,7 @@ class Entry:
     labels: tuple[tuple[str, str], ...] = ()  # (language, label), e.g. ("ja", "日本")
     wikidata: str | None = None
     broader: str | None = None
+    country: str | None = None  # for organisations and companies: the id of their country
 
     @property
     def surface_forms(self) -> tuple[str, ...]:
@@ -71,6 +72,23 @@ class Gazetteer:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def find_in(self, text: str, types: tuple[str, ...]) -> list[Entry]:
+        """Entries of the given types one of whose forms occurs in ``text`` as whole words, longest first.
+
+        >>> [e.id for e in default_gazetteer().find_in("Ministry of Economy, Trade and Industry (METI), Japan", ("Organization", "Country"))]
+        ['meti', 'japan']
+        """
+        normalized = f" {re.sub(r'[^a-z0-9.&]+', ' ', normalize_form(text))} "
+        found: dict[str, tuple[int, Entry]] = {}
+        for entry in self.entries.values():
+            if entry.type not in types:
+                continue
+            for form in entry.surface_forms:
+                words = re.sub(r"[^a-z0-9.&]+", " ", normalize_form(form)).strip()
+                if len(words) > 1 and f" {words} " in normalized:
+                    found[entry.id] = max(found.get(entry.id, (0, entry)), (len(words), entry), key=lambda f: f[0])
+        return [entry for _, entry in sorted(found.values(), key=lambda f: (-f[0], f[1].id))]
 
     def lookup(self, text: str) -> Entry | None:
         """The entry one of whose labels is ``text`` (case-, dash- and article-insensitive)."""
@@ -115,6 +133,7 @@ def parse_entry(line: str, where: str) -> Entry:
         labels=tuple(sorted(labels.items())),
         wikidata=qid,
         broader=data.get("broader"),
+        country=data.get("country"),
     )
 
 
@@ -133,6 +152,8 @@ def read_gazetteer(path: Path = GAZETTEER_PATH) -> Gazetteer:
     for entry in entries:
         if entry.broader and entry.broader not in known:
             raise KGError(f"{path}: {entry.id} has broader {entry.broader!r}, which is not in the gazetteer")
+        if entry.country and (entry.country not in known or entries[ids.index(entry.country)].type != "Country"):
+            raise KGError(f"{path}: {entry.id} has country {entry.country!r}, which is no Country of the gazetteer")
     return Gazetteer(entries)
 
 

@@ -208,6 +208,24 @@ def _is_iri(text: str) -> bool:
     )
 
 
+#: Modality labels of ``extract/modality.py`` -> individuals of jkt:Modality.
+MODALITIES = {
+    "fact": JKT.Fact, "plan": JKT.Plan, "forecast": JKT.Forecast,
+    "hedged": JKT.Hedged, "opinion": JKT.Opinion, "negated": JKT.Negated,
+}
+
+
+def _add_modality(graph: Graph, node: URIRef, fact: Figure | Relation) -> None:
+    """The fact's modality, the cue that decided it, and the source agent the sentence names."""
+    graph.add((node, JKT.modality, MODALITIES[fact.modality]))
+    if fact.modality_cue:
+        graph.add((node, JKT.modalityCue, Literal(fact.modality_cue)))
+    if fact.agent:
+        graph.add((node, PROV.wasAttributedTo, entity_iri(fact.agent)))
+    if fact.agent_text:
+        graph.add((node, JKT.attributedToText, Literal(clean_label(fact.agent_text))))
+
+
 def _add_figure(graph: Graph, figure: Figure, sentence: URIRef, activity: URIRef) -> None:
     node = figure_iri(figure)
     graph.add((node, RDF.type, JKT.Figure))
@@ -240,13 +258,15 @@ def _add_figure(graph: Graph, figure: Figure, sentence: URIRef, activity: URIRef
     graph.add((node, JKT.confidence, Literal(Decimal(str(figure.confidence)), datatype=XSD.decimal)))
     if figure.rule:
         graph.add((node, JKT.rule, Literal(figure.rule)))
+    _add_modality(graph, node, figure)
     graph.add((node, PROV.wasDerivedFrom, sentence))
     graph.add((node, PROV.wasGeneratedBy, activity))
 
 
 def _add_relation(graph: Graph, relation: Relation, sentence: URIRef, activity: URIRef) -> None:
     subject, predicate, obj = entity_iri(relation.subject_id), JKT[relation.predicate], entity_iri(relation.object_id)
-    graph.add((subject, predicate, obj))
+    if relation.modality != "negated":  # a denied relation is kept as an assertion, never as a direct triple
+        graph.add((subject, predicate, obj))
     node = assertion_iri(relation)
     graph.add((node, RDF.type, JKT.Assertion))
     graph.add((node, RDF.subject, subject))
@@ -263,6 +283,7 @@ def _add_relation(graph: Graph, relation: Relation, sentence: URIRef, activity: 
         graph.add((node, JKT.field, entity_iri(field)))
     if relation.period:
         graph.add((node, JKT.period, period_literal(relation.period)))
+    _add_modality(graph, node, relation)
     graph.add((node, PROV.wasDerivedFrom, sentence))
     graph.add((node, PROV.wasGeneratedBy, activity))
 

@@ -101,6 +101,31 @@ class JKT(DefinedNamespace):
     trigger: URIRef  # The word or phrase of the sentence that signalled the relation (e.g
     visits: URIRef  # The subject, a person or delegation, travels to the object, a country or place.
     withdrawsComplaintTo: URIRef  # The subject withdraws a complaint it had filed with the object.
+    Claim: URIRef  # What one or more documents report, with its supports and counts of independent sources
+    FigureClaim: URIRef  # A claim that a measure has a value
+    RelationClaim: URIRef  # A claim that a relation holds
+    Modality: URIRef  # How a sentence states a fact
+    Fact: URIRef  # Stated as having happened or being the case
+    Plan: URIRef  # An intent, decision or agreement about future action
+    Forecast: URIRef  # A prediction
+    Hedged: URIRef  # Stated without commitment
+    Opinion: URIRef  # An evaluation, belief or survey finding
+    Negated: URIRef  # Denied; never asserted as a direct triple
+    OtherCountry: URIRef  # Publishers outside Japan, South Korea and the United States, or of unknown country
+    modality: URIRef  # The modality of an assertion or figure
+    modalityCue: URIRef  # The word that decided the modality
+    attributedToText: URIRef  # The words that name the source the sentence gives for a fact
+    supportedBy: URIRef  # An assertion or figure that reports the claim
+    sourceCount: URIRef  # The number of documents that report the claim, near-duplicates counted once
+    publisherCount: URIRef  # The number of distinct publishers of the claim
+    publisherCountryCount: URIRef  # The number of distinct publisher countries of the claim
+    publisherCountry: URIRef  # A country of a publisher that reports the claim
+    firstReported: URIRef  # The earliest date of a document that reports the claim
+    lastReported: URIRef  # The latest date of a document that reports the claim
+    referencePeriod: URIRef  # The time the claim is about
+    conflictsWith: URIRef  # Figures or relations (and their claims) that disagree
+    contradicts: URIRef  # Two properties that cannot both hold at the same time
+    duplicateOf: URIRef  # A document that tells the same story as an earlier one
 
 
 #: Entities (canonical ids from the gazetteer or the NER linker).
@@ -111,6 +136,8 @@ DOC = Namespace(BASE + "doc/")
 FIGURE = Namespace(BASE + "figure/")
 ASSERTION = Namespace(BASE + "assertion/")
 BUILD = Namespace(BASE + "build/")
+#: Claims: one fact as all documents report it (kg/claims.py).
+CLAIM = Namespace(BASE + "claim/")
 #: Measures (concepts of ontology/measures.ttl).
 MEASURE = Namespace(BASE + "measure/")
 
@@ -131,6 +158,7 @@ PREFIXES: dict[str, str] = {
     "jkf": str(FIGURE),
     "jka": str(ASSERTION),
     "jkb": str(BUILD),
+    "jkc": str(CLAIM),
     "jkm": str(MEASURE),
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",

@@ -101,4 +101,5 @@ def make_nlp() -> Language:
     nlp.add_pipe("kg_group_mentions", after="kg_roles")
     nlp.add_pipe("kg_figures", after="kg_group_mentions")
     nlp.add_pipe("kg_relations", after="kg_figures")
+    nlp.add_pipe("kg_modality", after="kg_relations")
     return nlp

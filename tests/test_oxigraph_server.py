@@ -96,6 +96,8 @@ def ask(url: str, sparql: str) -> dict:
 
 
 QUERIES = sorted(name for name, entry in library().items() if not entry.parameters and "SERVICE" not in entry.text)
+#: Library queries with no answer on corpus/: its real texts never report one figure twice with different values.
+EMPTY_ON_CORPUS = {"conflicts"}
 
 
 @pytest.mark.slow
@@ -107,4 +109,4 @@ def test_library_query_gives_the_same_rows_in_the_oxigraph_server(server, built,
     expected = rows(json.loads(run_query(load_store(out / "graph.trig"), entry.text).serialize("json")), unordered)
     got = rows(ask(server, entry.text), unordered)
     assert got == expected, f"{name}: {len(got)} rows in the server, {len(expected)} with kg query"
-    assert expected, f"{name} answers nothing on the corpus"
+    assert bool(expected) != (name in EMPTY_ON_CORPUS), f"{name}: {len(expected)} rows on the corpus"

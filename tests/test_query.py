@@ -399,7 +399,8 @@ def test_python_api(tmp_path):
 def test_every_library_query_runs_on_the_corpus(built, name):
     _, out = built
     entry = library()[name]
-    bindings = {"entity": "japan"} if entry.parameters else None
+    examples = {"entity": "japan", "measure": "bilateral-trade", "literal": "2026-12-31"}
+    bindings = {name: examples[kind] for name, kind in entry.parameters.items()} or None
     result = run_query(load_store(out / "graph.trig"), entry.text, bindings, parameters=entry.parameters)
     assert result.form == "select" and not result.truncated
 

@@ -74,6 +74,7 @@ jka:t1 a jkt:Assertion ;
     rdf:predicate jkt:memberOf ;
     rdf:object jke:chip-4 ;
     jkt:confidence 0.9 ;
+    jkt:modality jkt:Fact ;
     prov:wasDerivedFrom <https://w3id.org/jk-tech/doc/t#char=0,33> ;
     prov:wasGeneratedBy jkb:b1 .
 
@@ -84,6 +85,7 @@ jka:t1 a jkt:Assertion ;
     schema:measuredProperty jkm:bilateral-trade ;
     jkt:figureKind jkt:Level ;
     jkt:confidence 0.8 ;
+    jkt:modality jkt:Plan ;
     prov:wasDerivedFrom <https://w3id.org/jk-tech/doc/t#char=34,67> ;
     prov:wasGeneratedBy jkb:b1 .
 
@@ -115,6 +117,10 @@ BROKEN = [
     ("sentence-negative-begin", 'nif:beginIndex "34"^^xsd:nonNegativeInteger', 'nif:beginIndex "-34"^^xsd:integer', SENTENCE_2, "nif:beginIndex", "xsd:nonNegativeInteger"),
     ("sentence-without-document", "    nif:endIndex \"33\"^^xsd:nonNegativeInteger ;\n    nif:referenceContext jkd:t .", "    nif:endIndex \"33\"^^xsd:nonNegativeInteger .", SENTENCE_1, "nif:referenceContext", "jkt:Document"),
     ("mention-text-off-its-offsets", 'nif:anchorOf "Japan" ;', 'nif:anchorOf "Korea" ;', "Test (jkd:t)", "-", "#char=0,5"),
+    ("figure-without-modality", "    jkt:modality jkt:Plan ;\n", "", "$5 billion (trade) (<https://w3id.org/jk-tech/figure/t/48-58>)",
+     "jkt:modality", "exactly one jkt:modality"),
+    ("assertion-with-unknown-modality", "    jkt:modality jkt:Fact ;", "    jkt:modality jkt:Maybe ;", "jka:t1", "jkt:modality",
+     "exactly one jkt:modality"),
     ("assertion-confidence-above-1", "jkt:confidence 0.9 ;", "jkt:confidence 1.5 ;", "jka:t1", "jkt:confidence", "between 0 and 1"),
     ("assertion-without-object", "    rdf:object jke:chip-4 ;\n", "", "jka:t1", "rdf:object", "rdf:object"),
     ("assertion-without-sentence", "    prov:wasDerivedFrom <https://w3id.org/jk-tech/doc/t#char=0,33> ;\n    prov:wasGeneratedBy jkb:b1 .\n\n<https", "    prov:wasGeneratedBy jkb:b1 .\n\n<https", "jka:t1", "prov:wasDerivedFrom", "jkt:Sentence"),

@@ -488,6 +488,7 @@ class RelationExtractor:
                         object_id=object_id,
                         confidence=confidence,
                         trigger=trigger.text,
+                        trigger_start=trigger.start_char,
                         items=tuple(t for t in topics if t != object_id) if rule.get("items") else (),
                         fields=tuple(t for t in topics if t != object_id) if rule.get("fields") else (),
                         period=period,

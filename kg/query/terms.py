@@ -16,7 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..namespace import ENTITY, prefixed_name
+from ..namespace import ENTITY, MEASURE, prefixed_name
 from ..namespace import PREFIXES as KG_PREFIXES
 from ..store import XSD_STRING, to_rdflib
 
@@ -69,7 +69,8 @@ def _named_node(iri: str, where: str) -> ox.NamedNode:
 def parse_binding(value: str, *, kind: str | None = None, name: str = "value") -> Any:
     """Parse a ``--bind`` value: ``<iri>``, ``prefix:name``, ``"lex"@lang``, ``"lex"^^type``, else a literal.
 
-    For entity parameters a canonical id such as ``japan`` means ``jke:japan``.
+    For entity parameters a canonical id such as ``japan`` means ``jke:japan``; for measure
+    parameters ``bilateral-trade`` means ``jkm:bilateral-trade``.
     """
     where = f"--bind {name}"
     if value.startswith("<") and value.endswith(">"):
@@ -91,6 +92,8 @@ def parse_binding(value: str, *, kind: str | None = None, name: str = "value") -
             return _named_node(iri, where)
     if kind == "entity" and _CANONICAL_ID.fullmatch(value):
         return ox.NamedNode(str(ENTITY) + value)
+    if kind == "measure" and _CANONICAL_ID.fullmatch(value):
+        return ox.NamedNode(str(MEASURE) + value)
     if kind == "iri":
         raise QueryError(f"{where}: expected an IRI (<...> or prefix:name), got {value!r}")
     return ox.Literal(value)
