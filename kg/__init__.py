@@ -5,6 +5,7 @@ The public API::
     import kg
     graph = kg.load("out/graph.ttl")
     rows = kg.query(graph, "figures")
+    frame = rows.to_df()   # pandas, typed columns, labels beside IRIs
 """
 
 from __future__ import annotations
@@ -13,6 +14,6 @@ __version__ = "0.1.0"
 
 from .build import build_graph  # noqa: E402
 from .errors import KGError, QueryError  # noqa: E402
-from .query import load, query  # noqa: E402
+from .query import load, query, to_df  # noqa: E402
 
-__all__ = ["KGError", "QueryError", "__version__", "build_graph", "load", "query"]
+__all__ = ["KGError", "QueryError", "__version__", "build_graph", "load", "query", "to_df"]

@@ -20,8 +20,7 @@ from .claims import Claim, ClaimSet, build_claims
 from .facts import DocumentFacts
 from .gazetteer import Gazetteer
 from .graph import MODALITIES, assertion_iri, clean_label, figure_iri, period_literal, unit_iri
-from .namespace import CLAIM, JKT, MEASURE, QUDT, SCHEMA, document_iri, entity_iri
-from .resources import ONTOLOGY_PATH
+from .namespace import CLAIM, JKT, MEASURE, QUDT, SCHEMA, document_iri, entity_iri, ontology_graph
 
 #: The named graph of claims.
 CLAIMS_GRAPH = URIRef("https://w3id.org/jk-tech/graph/claims")
@@ -30,7 +29,7 @@ CLAIMS_GRAPH = URIRef("https://w3id.org/jk-tech/graph/claims")
 @lru_cache(maxsize=1)
 def contradicting_properties() -> frozenset[tuple[str, str]]:
     """Pairs of property local names declared ``jkt:contradicts`` in the ontology."""
-    ontology = Graph().parse(ONTOLOGY_PATH, format="turtle")
+    ontology = ontology_graph()
     prefix = str(JKT._NS)
     return frozenset(
         (str(a).removeprefix(prefix), str(b).removeprefix(prefix))

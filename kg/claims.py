@@ -10,9 +10,9 @@ Independence: documents that tell the same story (near-duplicates, found by MinH
 shingles and confirmed by exact Jaccard similarity) count once; publishers and their countries
 come from each document's ``Publisher`` header, resolved through the gazetteer.
 
->>> agree(FigureValue.of("88300000000", "$88.3 billion"), FigureValue.of("88000000000", "about $88 billion", "about"))
+>>> agree(FigureValue.of("61400000000", "$61.4 billion"), FigureValue.of("61000000000", "about $61 billion", "about"))
 True
->>> agree(FigureValue.of("88300000000", "$88.3 billion"), FigureValue.of("85000000000", "$85 billion"))
+>>> agree(FigureValue.of("61400000000", "$61.4 billion"), FigureValue.of("58000000000", "$58 billion"))
 False
 """
 

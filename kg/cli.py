@@ -78,6 +78,44 @@ def build(paths, out_dir, encoding, max_bytes, quiet):
         )
 
 
+@cli.command("add")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--corpus", "corpus", default="corpus", show_default=True, type=click.Path(path_type=Path), help="The corpus directory to store documents in.")
+@click.option("--id", "doc_id", metavar="ID", help="The document id (and file name) when the sources give one document; default: from its title and year.")
+@click.option("--timeout", default=20.0, show_default=True, type=click.FloatRange(0.1), help="Seconds a URL may take to answer completely.")
+@click.option("--max-bytes", default=20_000_000, show_default=True, type=click.IntRange(1), metavar="N", help="Refuse sources (files or answers) larger than N bytes.")
+@click.option("--keep-going", is_flag=True, help="Store what could be converted even if some sources failed (the exit code is still 2).")
+@click.option("--dry-run", is_flag=True, help="Convert and report, store nothing.")
+@click.pass_context
+def add_cmd(ctx, sources, corpus, doc_id, timeout, max_bytes, keep_going, dry_run):
+    """Add SOURCES to the corpus: URLs, saved web pages, PDFs, RSS/Atom feeds, text files or directories of them.
+
+    Each source becomes a UTF-8 text file in the corpus (a feed: one per entry) whose header holds
+    the metadata found (title, date, publisher, author, language, canonical address) and its
+    provenance: Format (the original's media type), Original (address or file name), Hash (sha256
+    of the original) and, for URLs, Retrieved. URLs must be http(s); answers must come within
+    --timeout, stay under --max-bytes and be a page, PDF, feed or text. Documents already in the
+    corpus (same address or text) are skipped; no file is ever overwritten. If any source fails,
+    nothing is stored (unless --keep-going) and the exit code is 2.
+    """
+    from .ingest.add import add_sources, describe
+
+    result = add_sources(list(sources), corpus, timeout=timeout, max_bytes=max_bytes, doc_id=doc_id, keep_going=keep_going, dry_run=dry_run)
+    for added in result.added:
+        click.echo(("Would add " if dry_run else "Added ") + describe(added))
+    for line in result.skipped:
+        click.echo(f"Skipped {line}", err=True)
+    for line in result.errors:
+        click.echo(f"Error: {line}", err=True)
+    if result.errors:
+        if len(result.errors) > 1 or result.added:
+            stored = "stored nothing" if not result.added or dry_run else f"stored {len(result.added)} document{'s' if len(result.added) != 1 else ''}"
+            click.echo(f"{len(result.errors)} sources failed; {stored}" if len(result.errors) > 1 else f"1 source failed; {stored}", err=True)
+        ctx.exit(2)
+    if not dry_run:
+        click.echo(f"{len(result.added)} document{'s' if len(result.added) != 1 else ''} added to {corpus}, {len(result.skipped)} skipped", err=True)
+
+
 @cli.command()
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 @click.pass_context
@@ -152,11 +190,17 @@ def export_cmd(graph, fmt, out, bom):
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries call remote servers).")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(0.1), help="Seconds the query may run; then it is stopped (exit 2).")
 @click.option("--max-results", default=10000, show_default=True, type=click.IntRange(1), help="Rows or triples to print; more are cut, and the cut is stated on stderr.")
-def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service, timeout, max_results):
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="Show only the first N rows (any format).")
+@click.option("--wide", is_flag=True, help="Table: exact values and prefixed names, nothing cut (one long line a row).")
+def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service, timeout, max_results, limit, wide):
     """Run SPARQL on the graph: QUERY is SPARQL text, a .rq file, a library query name, or - for stdin.
 
     Examples: `kg query figures`, `kg query entity-facts --bind entity=japan`,
     `kg query "SELECT * WHERE { ?s a jkt:Country }" --format csv`.
+
+    The table shows one line a row, fitted to the terminal: entities by label, amounts with their
+    unit ("$88.3 bn"), long text cut with an ellipsis; a pager when it is longer than the screen.
+    --wide shows everything exactly; json, csv, tsv and xml keep exact values and IRIs.
     """
     from .query import cli_query, describe_library
 
@@ -168,15 +212,44 @@ def query_cmd(query_text, graph, fmt, binds, list_queries, allow_service, timeou
         raise click.UsageError("give a QUERY (SPARQL text, a .rq file or a library name), or --list")
     if query_text == "-":
         query_text = sys.stdin.read()
-    answer = cli_query(query_text, graph, fmt=fmt, binds=binds, allow_service=allow_service, timeout=timeout, max_results=max_results)
+    answer = cli_query(query_text, graph, fmt=fmt, binds=binds, allow_service=allow_service, timeout=timeout, max_results=max_results, limit=limit)
     if isinstance(answer.output, bytes):
         click.echo(answer.output.decode("utf-8"), nl=not answer.output.endswith(b"\n"))
     else:
         from .report import print_query_table
 
-        print_query_table(answer.output, answer.title, truncated=answer.truncated_after is not None)
+        print_query_table(answer.output, answer.title, truncated=answer.truncated_after is not None, wide=wide, total=answer.total)
     if answer.truncated_after is not None:
         click.echo(f"Warning: truncated after {answer.truncated_after} rows; use --max-results to see more", err=True)
+
+
+@cli.command("show")
+@click.argument("entity")
+@click.option("--graph", "graph", type=click.Path(path_type=Path), help="Graph file or directory (default: out/).")
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json", "md"]), help="text for the terminal, json or md (Markdown) for reuse.")
+def show_cmd(entity, graph, fmt):
+    """Show everything the graph says about ENTITY: an id (sk-hynix), or a label or alias in any language (韓国, "SK hynix").
+
+    Labels in English, Japanese and Korean, type, Wikidata link; figures by measure and period with
+    their sources; relations by property in both directions; the documents that mention it; the
+    claims about it with their publishers and conflicts. An unknown name exits 2 with the closest names.
+    """
+    from .profile import entity_profile, find_entity
+    from .query import load_store
+    from .store import resolve_graph_path
+
+    store = load_store(resolve_graph_path(graph))
+    profile = entity_profile(store, find_entity(store, entity))
+    if fmt == "json":
+        click.echo(json.dumps(profile, indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        from .profileview import profile_markdown
+
+        click.echo(profile_markdown(profile), nl=False)
+    else:
+        from .profileview import print_profile
+
+        print_profile(profile)
 
 
 @cli.command("serve")

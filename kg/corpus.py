@@ -3,8 +3,9 @@
 A document is a UTF-8 ``.txt`` or ``.md`` file. It starts with ``Key: value`` lines (or a
 ``---`` fenced block of them) and a blank line; then comes the body. Known keys: ``id``,
 ``title``, ``source`` (or ``url``), ``publisher``, ``date`` (ISO 8601: ``2026``, ``2026-01`` or
-``2026-01-15``), ``language`` and ``license`` (or ``licence``). A file without a header is read as
-a body only; its id is the file name without extension.
+``2026-01-15``), ``language`` and ``license`` (or ``licence``), and the provenance ``kg add`` writes
+(``author``, ``format``, ``original``, ``hash``, ``retrieved``; see ``kg.ingest``). A file without a
+header is read as a body only; its id is the file name without extension, its title its first line.
 
 Decoding (``rawtext.decode_document``): UTF-8; a byte-order mark (UTF-8, UTF-16, UTF-32) is
 removed and decides the encoding; other encodings only with ``encoding=`` (``kg build
@@ -25,7 +26,7 @@ warning each; it fails only when nothing is left to build.
 
 from __future__ import annotations
 
-import hashlib
+import base64
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ from typing import Iterable, Iterator
 from .errors import CorpusError
 from .lexicon import load_patterns
 from .rawtext import blank_markup, check_encoding, decode_document
+from .repeats import drop_repeated_bodies, flag_near_duplicates
 
 SUFFIXES = (".txt", ".md")
 _KEYS = {
@@ -49,10 +51,18 @@ _KEYS = {
     "lang": "language",
     "license": "license",
     "licence": "license",
+    # provenance written by `kg add` (kg.ingest): the original's format, address, hash and fetch time
+    "author": "author",
+    "format": "media_type",
+    "original": "original",
+    "hash": "sha256",
+    "retrieved": "retrieved",
 }
 _HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z ]{0,20}):[ \t]*(.*)")
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,120}")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+_HASH = re.compile(r"sha256:([0-9a-fA-F]{64})")
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,22 @@ class Article:
     removed: tuple[tuple[int, int], ...] = field(default=())
     body: str = field(default="", repr=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    author: str | None = None
+    media_type: str | None = None
+    original: str | None = None
+    sha256: str | None = None
+    retrieved: str | None = None
+
+    @property
+    def derived_from(self) -> str | None:
+        """What the stored text was made from, as an IRI for ``prov:wasDerivedFrom``: the http(s)
+        address fetched (``Original``), else the original's hash as an RFC 6920 ``ni:`` IRI."""
+        if self.original and re.match(r"https?://", self.original):
+            return self.original.split("#")[0] if self.media_type not in _FEED_TYPES else self.original
+        if self.sha256:
+            digest = base64.urlsafe_b64encode(bytes.fromhex(self.sha256)).decode().rstrip("=")
+            return f"ni:///sha-256;{digest}"
+        return None
 
     @property
     def year(self) -> int | None:
@@ -91,6 +117,24 @@ def _debris_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in data["line_patterns"])
 
 
+@lru_cache(maxsize=1)
+def _dateline_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in load_patterns("debris").get("dateline_patterns", []))
+
+
+def dateline_end(line: str) -> int:
+    """The length of the wire dateline that opens a line ("SEOUL, Jan. 15 (Yonhap) -- "), else 0.
+
+    >>> dateline_end("TOKYO -- Japan lifted the curbs."), dateline_end("Japan - the curbs were lifted.")
+    (9, 0)
+    """
+    for pattern in _dateline_patterns():
+        match = pattern.match(line)
+        if match:
+            return match.end()
+    return 0
+
+
 def is_debris(line: str) -> bool:
     """True if a whole line is scraping debris.
 
@@ -98,7 +142,7 @@ def is_debris(line: str) -> bool:
     True
     >>> is_debris("Comments")
     True
-    >>> is_debris("Bilateral trade reached $88.3 billion in 2025.")
+    >>> is_debris("Chip exports reached $41.7 billion in 2022.")
     False
     """
     stripped = line.strip()
@@ -118,6 +162,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def parse_article(text: str, path: str) -> Article:
     """Parse the (decoded) stored text of one document; an ``EmptyDocument`` if it has no body."""
     meta, pos = _parse_header(text, path)
+    headerless = not meta
     body, removed, notes = _clean_body(text[pos:])
     if not body.strip():
         raise EmptyDocument(f"{path}: the document has no body text" + (" after its header" if pos else ""))
@@ -129,15 +174,30 @@ def parse_article(text: str, path: str) -> Article:
     date = meta.get("date")
     if date is not None and not _DATE.fullmatch(date):
         raise CorpusError(f"{path}: date {date!r} is not ISO 8601; write it as YYYY, YYYY-MM or YYYY-MM-DD")
-    if date is None:
+    title = meta.get("title")
+    if headerless:
+        # no header at all: the first line is the title (kg add writes a header with it)
+        title = _first_line(body)
+        missing = [key for key in ("date", "source", "publisher") if key not in meta]
+        notes.append(
+            "no metadata header: title taken from its first line; no " + ", no ".join(missing)
+            + "; add a 'Key: value' header (at least 'Date: YYYY-MM-DD', so that periods such as 'last year' resolve) or use kg add"
+        )
+    elif date is None:
         notes.append("no date in its header; add 'Date: YYYY-MM-DD' so that periods such as 'last year' resolve")
+    digest = meta.get("sha256")
+    if digest is not None:
+        match = _HASH.fullmatch(digest)
+        if not match:
+            notes.append(f"Hash {digest!r} is not 'sha256:' and 64 hexadecimal digits; ignored")
+        digest = match.group(1).lower() if match else None
     return Article(
         id=doc_id,
         path=path,
         text=text,
         body_start=pos,
         body_end=pos + len(body),
-        title=meta.get("title"),
+        title=title,
         source=meta.get("source"),
         publisher=meta.get("publisher"),
         date=date,
@@ -146,7 +206,21 @@ def parse_article(text: str, path: str) -> Article:
         removed=tuple((pos + s, pos + e) for s, e in removed),
         body=body,
         warnings=tuple(f"{path}: {note}" for note in notes),
+        author=meta.get("author"),
+        media_type=meta.get("media_type"),
+        original=meta.get("original"),
+        sha256=digest,
+        retrieved=meta.get("retrieved"),
     )
+
+
+def _first_line(body: str, limit: int = 150) -> str | None:
+    """The first non-blank line of a body (spaces collapsed), cut at a word to ``limit`` characters."""
+    for line in body.splitlines():
+        line = " ".join(line.split())
+        if line:
+            return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0] + "…"
+    return None
 
 
 def _parse_header(text: str, path: str) -> tuple[dict[str, str], int]:
@@ -190,7 +264,8 @@ def _clean_body(region: str) -> tuple[str, list[tuple[int, int]], list[str]]:
     """The cleaned body of ``region`` (text after the header), its debris lines, and notes.
 
     Markup is blanked first, so a debris line wrapped in tags is still recognised. A trailing
-    run of blank and debris lines is cut off; debris lines inside the body are blanked.
+    run of blank and debris lines is cut off; debris lines inside the body are blanked, and so is
+    the dateline that opens a wire story's line.
     """
     blanked = blank_markup(region)
     cleaned = blanked.text
@@ -202,6 +277,8 @@ def _clean_body(region: str) -> tuple[str, list[tuple[int, int]], list[str]]:
         line_spans.pop()
     end = line_spans[-1][1] if line_spans else 0
     removed = [(s, e) for s, e in line_spans if is_debris(cleaned[s:e])]
+    removed += [(s, s + n) for s, e in line_spans if (n := dateline_end(cleaned[s:e]))]
+    removed.sort()
     pieces, last = [], 0
     for s, e in removed:
         pieces += [cleaned[last:s], " " * (e - s)]
@@ -256,6 +333,31 @@ def read_article(path: Path, *, encoding: str | None = None, max_bytes: int | No
     return replace(article, warnings=notes + article.warnings)
 
 
+#: What kg build leaves to `kg add` (kg.ingest): saved web pages, PDFs, feeds.
+CONVERTIBLE = (".html", ".htm", ".xhtml", ".pdf", ".rss", ".atom")
+
+
+def _convertible_files(paths: Iterable[Path]) -> list[Path]:
+    """Files in the corpus directories that `kg add` converts but kg build does not read."""
+    return [
+        p
+        for path in paths
+        if path.is_dir()
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and p.suffix.lower() in CONVERTIBLE
+    ]
+
+
+def _named_markup(paths: Iterable[Path]) -> list[str]:
+    """Warnings for web pages and feeds named on the command line: read as text, markup blanked."""
+    return [
+        f"{path}: a saved web page or feed read as plain text (tags blanked, navigation and ads kept); "
+        "`kg add` extracts its article and metadata instead"
+        for path in paths
+        if path.is_file() and path.suffix.lower() in CONVERTIBLE and path.suffix.lower() != ".pdf"
+    ]
+
+
 def find_documents(paths: Iterable[Path]) -> list[Path]:
     """Expand directories into their document files (sorted); check that every path exists.
 
@@ -297,16 +399,22 @@ def load_corpus(paths: Iterable[Path | str], *, encoding: str | None = None, max
     encoding = check_encoding(encoding) if encoding else None
     files = find_documents(paths)
     where = ", ".join(str(p) for p in paths) or "(no paths given)"
+    unread = _convertible_files(paths)
     if not files:
-        raise CorpusError(f"No articles found in {where}; expected *.txt or *.md files")
-    articles, warnings = [], []
+        hint = f"; convert the {len(unread)} saved pages, PDFs or feeds there with `kg add`" if unread else ""
+        raise CorpusError(f"No articles found in {where}; expected *.txt or *.md files{hint}")
+    articles, warnings = [], _named_markup(paths)
+    if unread:
+        names = ", ".join(str(p) for p in unread[:3]) + (", ..." if len(unread) > 3 else "")
+        warnings.append(f"{len(unread)} file{'s' if len(unread) != 1 else ''} that kg build does not read ({names}): "
+                        "convert saved pages, PDFs and feeds into corpus documents with `kg add FILE...`")
     for file in files:
         try:
             articles.append(read_article(file, encoding=encoding, max_bytes=max_bytes))
         except EmptyDocument as err:
             warnings.append(f"{err}; skipped")
-    articles = _drop_repeated_bodies(sorted(articles, key=lambda a: (a.id, a.path)), warnings)
-    _flag_near_duplicates(articles, warnings)
+    articles = drop_repeated_bodies(sorted(articles, key=lambda a: (a.id, a.path)), warnings)
+    flag_near_duplicates(articles, warnings)
     if not articles:
         raise CorpusError(f"Nothing to build in {where}: every document was skipped ({'; '.join(warnings[:3])})")
     _check_unique_ids(articles)
@@ -318,49 +426,6 @@ def load_corpus(paths: Iterable[Path | str], *, encoding: str | None = None, max
 def read_corpus(paths: Iterable[Path | str], *, encoding: str | None = None, max_bytes: int | None = None) -> list[Article]:
     """The articles of ``load_corpus`` (its warnings are dropped), sorted by id."""
     return load_corpus(paths, encoding=encoding, max_bytes=max_bytes).articles
-
-
-def body_hash(article: Article) -> str:
-    """A hash of the body as stored: two files with the same article text share it."""
-    return hashlib.sha256(article.text[article.body_start : article.body_end].encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _drop_repeated_bodies(articles: list[Article], warnings: list[str]) -> list[Article]:
-    """Keep the first article (by id) of each body text; warn about the others."""
-    kept: dict[str, Article] = {}
-    for article in articles:
-        first = kept.setdefault(body_hash(article), article)
-        if first is not article:
-            warnings.append(f"{article.path}: same text as {first.path} (id {first.id!r}); skipped")
-    return list(kept.values())
-
-
-_URL_QUERY = re.compile(r"(https?://[^\s?#]+)[?#]\S*")
-
-
-def story_key(article: Article) -> str:
-    """A fingerprint that ignores case, spacing and URL query strings (tracking parameters)."""
-    body = _URL_QUERY.sub(r"\1", article.text[article.body_start : article.body_end])
-    return hashlib.sha256(" ".join(body.lower().split()).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _source_key(article: Article) -> str | None:
-    return _URL_QUERY.sub(r"\1", article.source).rstrip("/").lower() if article.source else None
-
-
-def _flag_near_duplicates(articles: list[Article], warnings: list[str]) -> None:
-    """Warn about documents that tell the same story with other spacing or tracking parameters; keep both."""
-    first_by_key: dict[str, Article] = {}
-    for article in articles:
-        keys = [story_key(article)] + ([f"source:{_source_key(article)}"] if article.source else [])
-        earlier = next((first_by_key[k] for k in keys if k in first_by_key), None)
-        if earlier is not None:
-            warnings.append(
-                f"{article.path}: near-duplicate of {earlier.path} (id {earlier.id!r}): the same text or source "
-                "but for spacing or URL parameters; both are kept with their own provenance"
-            )
-        for key in keys:
-            first_by_key.setdefault(key, article)
 
 
 def _check_unique_ids(articles: list[Article]) -> None:

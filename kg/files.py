@@ -114,3 +114,19 @@ def output_lock(out_dir: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock; the file stays, so that no two builds lock different files
+
+
+def write_new(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a new file ``path`` atomically; never replace an existing file.
+
+    The data goes to a temporary in the same directory, which is then hard-linked to ``path``
+    (a link, unlike a rename, fails when ``path`` exists). Raises ``FileExistsError`` when a file
+    of that name appeared meanwhile, ``OSError`` when the directory cannot be written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temporary(path, data)
+    try:
+        os.link(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

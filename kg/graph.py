@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +18,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from . import __version__
-from .facts import DocumentFacts, Figure, Relation
+from .facts import DocumentFacts, Entity, Figure, Relation
 from .gazetteer import Gazetteer, default_gazetteer
 from .namespace import (
     ASSERTION,
@@ -159,6 +160,21 @@ def _add_entity(graph: Graph, entity, gazetteer: Gazetteer) -> None:
             graph.add((node, SKOS.broader, entity_iri(entry.broader)))
 
 
+def merge_entities(documents: Iterable[DocumentFacts]) -> list[Entity]:
+    """One description per entity id across all documents: one type, one label.
+
+    A name found by the statistical model can be typed differently in two documents ("TOKYO" in
+    a dateline, "Tokyo" in a sentence); the description most documents give wins, a gazetteer
+    entry over any other, then the first in sort order, so the graph never gives one entity two
+    classes.
+    """
+    votes: dict[str, Counter] = {}
+    for facts in documents:
+        for entity in facts.entities:
+            votes.setdefault(entity.id, Counter())[entity] += 1
+    return [min(counter, key=lambda e: (not e.in_gazetteer, -counter[e], e)) for _, counter in sorted(votes.items())]
+
+
 def _add_document(graph: Graph, facts: DocumentFacts, activity: URIRef) -> URIRef:
     article = facts.article
     doc = document_iri(article.id)
@@ -177,6 +193,15 @@ def _add_document(graph: Graph, facts: DocumentFacts, activity: URIRef) -> URIRe
     graph.add((doc, DCTERMS.language, Literal(article.language)))
     if article.license:
         graph.add((doc, DCTERMS.license, Literal(article.license)))
+    if article.author:
+        graph.add((doc, DCTERMS.creator, Literal(article.author)))
+    if article.media_type:  # the format of the original the stored text was made from (kg add)
+        graph.add((doc, DCTERMS.format, Literal(article.media_type)))
+    derived = article.derived_from
+    if derived and (_is_iri(derived) or derived.startswith("ni:///")):
+        graph.add((doc, PROV.wasDerivedFrom, URIRef(derived)))
+    if article.retrieved:
+        graph.add((doc, DCTERMS.dateSubmitted, period_literal(article.retrieved[:10])))
     graph.add((doc, NIF.beginIndex, Literal(article.body_start, datatype=XSD.nonNegativeInteger)))
     graph.add((doc, NIF.endIndex, Literal(article.body_end, datatype=XSD.nonNegativeInteger)))
     for sentence in facts.sentences:
@@ -310,12 +335,12 @@ def facts_to_dataset(documents: list[DocumentFacts], info: BuildInfo, gazetteer:
     build.add((SOFTWARE, RDFS.label, Literal("kg")))
     build.add((SOFTWARE, SCHEMA.softwareVersion, Literal(info.software_version)))
     entities = dataset.graph(ENTITIES_GRAPH)
+    for entity in merge_entities(documents):
+        _add_entity(entities, entity, gazetteer)
     for facts in sorted(documents, key=lambda d: d.article.id):
         graph = dataset.graph(document_iri(facts.article.id))
         doc = _add_document(graph, facts, activity)
         build.add((activity, PROV.used, doc))
-        for entity in facts.entities:
-            _add_entity(entities, entity, gazetteer)
         ends = {s.start: s.end for s in facts.sentences}
         for figure in facts.figures:
             _add_figure(graph, figure, sentence_iri(figure.article_id, figure.sentence_start, ends[figure.sentence_start]), activity)

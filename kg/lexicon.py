@@ -51,3 +51,20 @@ def read_patterns(path: Path, schema_path: Path) -> dict[str, Any]:
 def load_patterns(name: str) -> dict[str, Any]:
     """``patterns/<name>.json``, checked against ``patterns/schemas/<name>.schema.json``, read once."""
     return read_patterns(PATTERNS_DIR / f"{name}.json", SCHEMAS_DIR / f"{name}.schema.json")
+
+
+def configured_patterns(name: str, value: dict[str, Any] | None) -> dict[str, Any]:
+    """A component's rule set: ``patterns/<name>.json`` when ``value`` is None, else ``value``, checked the same way.
+
+    Pipeline factories take their rule set as config (``nlp.add_pipe("kg_relations",
+    config={"patterns": {...}})``), so a test or a user can run a component with a small rule set;
+    a misspelt key in it is an error, as in the file.
+    """
+    if value is None:
+        return load_patterns(name)
+    try:
+        schema = json.loads((SCHEMAS_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
+    except OSError as err:
+        raise PatternError(f"{err.filename}: cannot read ({err.strerror})") from None
+    check_patterns(value, schema, f"config patterns of {name}")
+    return value

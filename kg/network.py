@@ -98,7 +98,7 @@ def _decimal_text(value: Any) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-#: How units read after a number: "44%", "3 years"; a count needs no unit.
+#: How units read after a number: "37%", "3 years"; a count needs no unit.
 UNIT_TEXT = {"percent": "%", "count": "", "multiple": "×", "year": "years", "month": "months", "week": "weeks", "day": "days", "hour": "hours", "tonne": "tonnes"}
 
 
@@ -117,8 +117,8 @@ def _unit_text(unit: Any) -> str:
 def _figure_text(item: dict[str, Any]) -> str:
     """One line for a figure.
 
-    >>> _figure_text({"value": "44", "unit": "%", "measure": "executives expecting better relations", "period": "2026", "kind": "level"})
-    '44% executives expecting better relations (2026)'
+    >>> _figure_text({"value": "37", "unit": "%", "measure": "firms planning new plants", "period": "2024", "kind": "level"})
+    '37% firms planning new plants (2024)'
     >>> _figure_text({"value": "-33.4", "unit": "%", "measure": "exports", "period": "", "kind": "change"})
     'change of -33.4% exports'
     """
@@ -149,6 +149,14 @@ class _Evidence:
     def __init__(self, graph: Graph):
         self.graph = graph
         self._titles: dict[URIRef, str] = {}
+        self._sources: dict[URIRef, tuple[str, str]] = {}
+
+    def source(self, doc: URIRef) -> tuple[str, str]:
+        """The publisher and date of a document, as shown."""
+        if doc not in self._sources:
+            publisher, date = self.graph.value(doc, DCTERMS.publisher), self.graph.value(doc, DCTERMS.date)
+            self._sources[doc] = (str(publisher or ""), str(date or ""))
+        return self._sources[doc]
 
     def title(self, doc: URIRef) -> str:
         if doc not in self._titles:
@@ -160,12 +168,21 @@ class _Evidence:
         text = self.graph.value(sentence, NIF.anchorOf)
         doc = self.graph.value(sentence, NIF.referenceContext) or URIRef(str(sentence).split("#", 1)[0])
         begin = self.graph.value(sentence, NIF.beginIndex)
+        publisher, date = self.source(doc)
         return {
             "sentence": str(text) if text is not None else "",
             "document": self.title(doc),
             "document_iri": str(doc),
             "offset": int(begin) if begin is not None else 0,
+            "publisher": publisher,
+            "date": date,
         }
+
+
+def _modality(graph: Graph, fact: URIRef) -> str:
+    """The modality of an assertion or figure as a word ("fact", "plan" ...)."""
+    value = graph.value(fact, JKT.modality)
+    return local_name(value).lower() if value is not None else "fact"
 
 
 def _entity_types(graph: Graph) -> dict[URIRef, str]:
@@ -253,6 +270,10 @@ def _add_figures(graph: Graph, nx_graph: nx.MultiDiGraph, evidence: _Evidence) -
             "document": found["document"],
             "offset": found["offset"],
             "iri": str(figure),
+            "modality": _modality(graph, figure),
+            "conflicted": (figure, JKT.conflictsWith, None) in graph,
+            "publisher": found.get("publisher", ""),
+            "date": found.get("date", ""),
         }
         item["display"] = _figure_text(item)
         for subject in subjects:
@@ -270,12 +291,17 @@ def _add_relations(graph: Graph, nx_graph: nx.MultiDiGraph, labels: dict[URIRef,
     for s, p, o in triples:
         if s not in nx_graph or o not in nx_graph:
             continue
-        items, confidences, documents = [], [], set()
+        items, confidences, documents, periods, publishers, conflicted = [], [], set(), set(), 0, False
         for assertion in assertions.get((s, p, o), []):
             source = graph.value(assertion, PROV.wasDerivedFrom)
             if isinstance(source, URIRef) and (found := evidence.sentence(source))["sentence"]:
-                items.append(found)
+                items.append({**found, "modality": _modality(graph, assertion)})
                 documents.add(found["document_iri"])
+            if (period := graph.value(assertion, JKT.period)) is not None:
+                periods.add(str(period))
+            for claim in graph.subjects(JKT.supportedBy, assertion):
+                publishers = max(publishers, int(graph.value(claim, JKT.publisherCount) or 0))
+                conflicted = conflicted or (claim, JKT.conflictsWith, None) in graph
             confidence = graph.value(assertion, JKT.confidence)
             if confidence is not None:
                 confidences.append(float(confidence.toPython()))
@@ -292,4 +318,8 @@ def _add_relations(graph: Graph, nx_graph: nx.MultiDiGraph, labels: dict[URIRef,
             # Gephi and networkx read "weight": the assertions behind the edge, at least the triple itself.
             weight=float(max(1, len(assertions.get((s, p, o), [])))),
             confidence=max(confidences) if confidences else None,
+            # independent publishers of the claim behind the edge (near-duplicates counted once)
+            sources=max(publishers, 1),
+            conflicted=conflicted,
+            periods=sorted(periods),
         )

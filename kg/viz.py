@@ -86,13 +86,40 @@ def to_pyvis(nx_graph: nx.MultiDiGraph, *, seed: int = SEED):
         parallel[pair] = k + 1
         # Parallel edges (several relations between two entities) curve apart so each label shows.
         smooth = {"enabled": True, "type": "curvedCW" if k % 2 else "curvedCCW", "roundness": min(0.25 * ((k + 1) // 2), 1.0)} if k else {"enabled": False}
-        net.edges.append({
+        sources = data.get("sources", 1)
+        edge = {
             "id": f"e{i}", "from": ids[u], "to": ids[v], "label": data["label"], "arrows": "to",
             "relation": data["relation"], "smooth": smooth,
+            "width": edge_width(sources),
+            "years": _years(data.get("periods", [])),
             "info": {"relation": data["relation"], "label": data["label"], "evidence": data["evidence"],
-                     "confidence": data.get("confidence"), "assertions": data.get("assertions", 0)},
-        })
+                     "confidence": data.get("confidence"), "assertions": data.get("assertions", 0),
+                     "sources": sources, "conflicted": bool(data.get("conflicted")), "periods": data.get("periods", [])},
+        }
+        if data.get("conflicted"):  # sources disagree: a dashed red edge
+            edge["dashes"] = True
+            edge["color"] = {"color": CONFLICT_COLOUR, "highlight": CONFLICT_COLOUR, "hover": CONFLICT_COLOUR, "inherit": False}
+        net.edges.append(edge)
     return net
+
+
+#: The colour of edges whose sources disagree.
+CONFLICT_COLOUR = "#c0392b"
+
+
+def edge_width(sources: int) -> float:
+    """An edge's width from the number of independent publishers behind it.
+
+    >>> edge_width(1), edge_width(3), edge_width(40)
+    (1.2, 3.6, 6.0)
+    """
+    return round(min(1.2 + 1.2 * (max(sources, 1) - 1), 6.0), 1)
+
+
+def _years(periods: list[str]) -> list[int]:
+    """The first and last year of an edge's periods, for the page's time control ([] when none)."""
+    years = sorted(int(p[:4]) for p in periods if p[:4].isdigit())
+    return [years[0], years[-1]] if years else []
 
 
 def _vis_options() -> dict[str, Any]:

@@ -107,3 +107,26 @@ def test_as_of_keeps_only_what_was_reported_by_then(graph):
     dates = sorted({line.split(":", 1)[1].strip() for path in (DATA / "corpus").glob("*.txt")
                     for line in path.read_text(encoding="utf-8").splitlines()[:8] if line.startswith("Date:")})
     assert str(everything[0]["firstReported"]) == dates[0]
+
+
+def test_viewer_edges_show_sources_conflicts_and_periods(graph):
+    from kg.network import to_networkx
+    from kg.viz import edge_width, to_pyvis
+
+    network = to_networkx(graph)
+    japan, korea = "https://w3id.org/jk-tech/id/japan", "https://w3id.org/jk-tech/id/south-korea"
+    imposes = network.edges[japan, korea, "imposesExportControlsOn"]
+    assert imposes["conflicted"] is True  # planted: imposed and lifted in the same month by other sources
+    assert "2019-07" in imposes["periods"]
+    trades = max((d for _, _, d in network.edges(data=True)), key=lambda d: d["sources"])
+    assert trades["sources"] >= 3
+    assert all(e["modality"] for _, _, d in network.edges(data=True) for e in d["evidence"])
+    assert all(e["publisher"] for _, _, d in network.edges(data=True) for e in d["evidence"])
+    net = to_pyvis(network)
+    drawn = {(e["info"]["relation"], e["info"]["sources"]): e for e in net.edges}
+    widest = max(net.edges, key=lambda e: e["width"])
+    assert widest["width"] == edge_width(widest["info"]["sources"]) > edge_width(1)
+    conflicted = [e for e in net.edges if e["info"]["conflicted"]]
+    assert conflicted and all(e.get("dashes") for e in conflicted)
+    assert all(not e.get("dashes") for e in net.edges if not e["info"]["conflicted"])
+    assert drawn and any(e["years"] for e in net.edges)

@@ -165,3 +165,35 @@ def test_partners_are_not_what_a_figure_is_about(nlp):
     found = figures(nlp, "Samsung Electronics said exports to Japan rose 5% last year, while SK Hynix invested $2bn in Japan.")
     assert [(f.text, f.subjects, f.measure) for f in found] == [
         ("5%", ("samsung-electronics",), "exports"), ("$2bn", ("sk-hynix",), "investment")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a vague quantity states no number
+        ("The plant will create several hundred engineering jobs in Kumamoto.", []),
+        # a physical unit after the number and its scale
+        ("South Korea produced 1.9 million tonnes of hydrogen in 2023.", [("1900000", "tonne", "2023")]),
+        # "by the end of 2023" is as of then; "by 2030" stays a target without a period
+        ("Bilateral trade reached $80 billion by the end of 2023.", [("80000000000", "USD", "2023")]),
+        ("Imports of the gases are to fall to 300 tonnes by 2030.", [("300", "tonne", None)]),
+        # "that year" is the last year named before it
+        ("Exports to Japan peaked in 2021. That year, chip shipments rose 12%.", [("12", "percent", "2021")]),
+    ],
+)
+def test_quantities_units_and_periods_written_loosely(nlp, text, expected):
+    doc = nlp(make_doc(nlp, text, year=2024))
+    assert [(f.value, f.unit, f.period) for f in doc._.figures] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("South Korea is a major chip producer. The country's semiconductor exports rose 5% in 2023.", ("south-korea",)),
+        ("South Korea's economy grew 1.4% in 2023. The country's trade deficit with Japan was $18.6 billion.", ("south-korea",)),
+        ("Exports of chipmaking equipment from Japan to South Korea rose 18.3% in 2023.", ("japan",)),
+    ],
+)
+def test_whose_figure_it_is(nlp, text, subjects):
+    figures = nlp(make_doc(nlp, text, year=2024))._.figures
+    assert figures[-1].subjects == subjects

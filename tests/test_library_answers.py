@@ -81,7 +81,6 @@ def test_trade_and_investment(graph):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="extraction gap: 'in 2025' is not carried across 'while' to the investment figure")
 def test_investment_has_the_sentences_year(graph):
     rows = kg.query(graph, "trade-and-investment")
     assert {str(r.get("period")) for r in rows if local(r["measure"]) == "foreign-direct-investment"} == {"2025"}

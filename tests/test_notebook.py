@@ -48,7 +48,8 @@ def test_expectations_plot_shows_only_the_expectation_answers_once_each():
 def test_notebook_uses_the_public_api_and_covers_the_tour():
     source = "\n".join(cell.source for cell in nbformat.read(NOTEBOOK, as_version=4).cells)
     for needle in ('kg.load(', 'kg.query(', 'to_networkx(', 'IFrame(', 'prov:wasDerivedFrom', 'nif:beginIndex',
-                   'article.text[begin:end]', 'build_graph(', 'write_outputs(', 'plt.subplots'):
+                   'article.text[begin:end]', 'build_graph(', 'write_outputs(', 'plt.subplots',
+                   '.to_df()', 'entity_profile(', 'find_entity('):
         assert needle in source, needle
 
 

@@ -2,13 +2,13 @@
 
 The recipe is the README's: `oxigraph load --location DB --file out/graph.trig`, then
 `oxigraph serve-read-only --location DB --union-default-graph`. The `.rq` files carry their own
-PREFIX lines, so they are sent to the server as they are.
+PREFIX lines, so they are sent to the server as they are; the cases (and the example binding of a
+parameterised query) are tests/library_cases.py's, shared with the Jena and Virtuoso tests.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import socket
 import subprocess
@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from kg.query import library, load_store, run_query
+from .library_cases import CASES, IDS, expected, rows
 
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -32,22 +32,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def concatenated(sparql: str) -> set[str]:
-    """Variables bound by GROUP_CONCAT: SPARQL leaves the order of their parts to the engine."""
-    return set(re.findall(r"GROUP_CONCAT\(.*?\)\s+AS\s+\?(\w+)", sparql, re.IGNORECASE | re.DOTALL))
-
-
-def rows(answer: dict, unordered: set[str] = frozenset()) -> list[tuple]:
-    """SPARQL JSON results as sorted rows of (variable, type, value, datatype or language)."""
-    def term(name: str, binding: dict) -> tuple:
-        value = binding["value"]
-        if name in unordered:
-            value = ", ".join(sorted(value.split(", ")))
-        return (binding["type"].replace("typed-literal", "literal"), value, binding.get("datatype") or binding.get("xml:lang") or "")
-
-    return sorted(tuple(sorted((name, *term(name, value)) for name, value in row.items())) for row in answer["results"]["bindings"])
 
 
 @contextmanager
@@ -95,18 +79,10 @@ def ask(url: str, sparql: str) -> dict:
         return json.loads(response.read())
 
 
-QUERIES = sorted(name for name, entry in library().items() if not entry.parameters and "SERVICE" not in entry.text)
-#: Library queries with no answer on corpus/: its real texts never report one figure twice with different values.
-EMPTY_ON_CORPUS = {"conflicts"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", QUERIES)
-def test_library_query_gives_the_same_rows_in_the_oxigraph_server(server, built, name):
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_library_query_gives_the_same_rows_in_the_oxigraph_server(server, built, case):
     _, out = built
-    entry = library()[name]
-    unordered = concatenated(entry.text)
-    expected = rows(json.loads(run_query(load_store(out / "graph.trig"), entry.text).serialize("json")), unordered)
-    got = rows(ask(server, entry.text), unordered)
-    assert got == expected, f"{name}: {len(got)} rows in the server, {len(expected)} with kg query"
-    assert bool(expected) != (name in EMPTY_ON_CORPUS), f"{name}: {len(expected)} rows on the corpus"
+    want = expected(out / "graph.trig", case)
+    got = rows(ask(server, case.sparql), case.unordered)
+    assert got == want, f"{case.name}: {len(got)} rows in the server, {len(want)} with kg query"

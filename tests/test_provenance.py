@@ -155,3 +155,31 @@ def test_every_document_reaches_its_metadata(graph):
         assert (str(row.publisher) if row.publisher else None) == article.publisher
         assert (str(row.license) if row.license else None) == article.license
         assert (str(row.date) if row.date else None) == article.date
+
+
+def test_a_document_made_by_kg_add_records_its_original(tmp_path, nlp):
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import DCTERMS, PROV
+
+    from kg.build import build_graph
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.txt").write_text(
+        "Id: page\nTitle: A page\nDate: 2024-05-01\nFormat: text/html\n"
+        "Original: https://news.example.org/story#top\nHash: sha256:" + "ab" * 32 + "\nRetrieved: 2024-05-02T10:00:00Z\n\n"
+        "Japan and South Korea held talks in Seoul.\n",
+        encoding="utf-8",
+    )
+    (corpus / "report.txt").write_text(
+        "Id: report\nTitle: A report\nFormat: application/pdf\nOriginal: report.pdf\nHash: sha256:" + "cd" * 32 + "\n\n"
+        "Japan and South Korea held talks in Tokyo.\n",
+        encoding="utf-8",
+    )
+    graph = build_graph([corpus], nlp=nlp).graph
+    page = URIRef("https://w3id.org/jk-tech/doc/page")
+    report = URIRef("https://w3id.org/jk-tech/doc/report")
+    assert graph.value(page, PROV.wasDerivedFrom) == URIRef("https://news.example.org/story")
+    assert graph.value(page, DCTERMS.format) == Literal("text/html")
+    assert str(graph.value(report, PROV.wasDerivedFrom)).startswith("ni:///sha-256;")  # a local file: by its hash
+    assert graph.value(report, DCTERMS.format) == Literal("application/pdf")

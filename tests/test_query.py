@@ -268,7 +268,9 @@ def test_syntax_error_gives_line_and_column(runner):
 def test_cli_table_by_default(runner):
     result = runner.invoke(cli, ["query", "chip4", "--graph", str(FIXTURE)])
     assert result.exit_code == 0, result.output
-    assert "jke:united-states" in result.output and "4 rows" in result.output
+    assert "United States" in result.output and "4 rows" in result.output
+    wide = runner.invoke(cli, ["query", "chip4", "--graph", str(FIXTURE), "--wide"])
+    assert "jke:united-states" in wide.output
 
 
 def test_cli_csv_tsv_xml(runner):
@@ -464,7 +466,7 @@ def test_table_cells_are_text_not_markup_and_never_raw_control_characters(runner
     assert sentence in text
     graph = tmp_path / "markup.ttl"
     graph.write_text(text.replace(sentence, sentence + " " + hostile.replace("\x1b", "\\u001b").replace("\x07", "\\u0007")), encoding="utf-8")
-    result = runner.invoke(cli, ["query", "figures", "--graph", str(graph)], env={"COLUMNS": "400"})
+    result = runner.invoke(cli, ["query", "figures", "--graph", str(graph), "--wide"], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
     assert "[/b] closes nothing" in result.output and "[red]is not red[/red]" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output

@@ -140,9 +140,22 @@ def test_query_page_is_self_contained_and_escaped(endpoint, monkeypatch):
     html_text = page.text
     assert hostile not in html_text and "\\u003c/script\\u003e" in html_text
     assert "fixture &lt;graph&gt;" in html_text
-    assert not re.search(r"<(script|link|img)[^>]+(src|href)=", html_text)  # nothing loaded from elsewhere
+    loaded = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=\"([^\"]*)\"", html_text)
+    assert loaded and all(url.startswith("static/") or url == "data:," for url in loaded), loaded  # nothing loaded from elsewhere
     assert "innerHTML" not in html_text
-    assert "script-src 'sha256-" in page.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'sha256-" in page.headers["Content-Security-Policy"]
+
+
+def test_the_page_s_yasgui_is_served_by_the_endpoint_and_nothing_else_under_static(endpoint):
+    script = get(endpoint, "/static/yasgui.min.js")
+    assert script.status == 200 and script.content_type.startswith("text/javascript") and len(script.body) > 500_000
+    assert get(endpoint, "/static/yasgui.min.css").content_type.startswith("text/css")
+    assert "MIT License" in get(endpoint, "/static/LICENSE.txt").text
+    for path in ("/static/../page.py", "/static/yasgui/yasgui.min.js", "/static/", "/static/%2e%2e/errors.py"):
+        assert get(endpoint, path).status == 404, path
+    csp = get(endpoint, "/").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'sha256-" in csp and "connect-src 'self'" in csp and "default-src 'none'" in csp
+    assert "http" not in csp  # no other origin
 
 
 def test_negotiate():

@@ -179,6 +179,16 @@ def test_filters_hide_classes_and_relations(visit, small_page):
     visit.assert_clean()
 
 
+def test_time_control_hides_relations_dated_after_the_chosen_year(visit):
+    assert visit.js("[document.getElementById('time-range').min, document.getElementById('time-range').max]") == ["2019", "2023"]
+    assert visit.js("kgData.edges.get({filter: e => e.hidden}).length") == 0
+    visit.js("() => { const r = document.getElementById('time-range'); r.value = '2019'; r.dispatchEvent(new Event('input')); }")
+    hidden = visit.js("kgData.edges.get({filter: e => e.hidden}).map(e => e.relation + ':' + e.years.join('-'))")
+    assert hidden == ["memberOf:2023-2023"]  # undated relations stay; the 2019 export controls stay
+    assert "up to 2019" in visit.page.inner_text("#time-filter")
+    visit.assert_clean()
+
+
 @pytest.mark.slow
 def test_a_corpus_with_injected_markup_executes_nothing(browser, runner, tmp_path):
     """End to end: a document with markup in its title and body, built by `kg build`, opened from disk."""

@@ -64,8 +64,8 @@ def parse_number(text: str) -> Decimal | None:
 def canonical_decimal(value: Decimal) -> str:
     """A canonical string for a decimal: no exponent, no trailing zeros.
 
-    >>> canonical_decimal(Decimal("88.3") * Decimal("1e9"))
-    '88300000000'
+    >>> canonical_decimal(Decimal("61.4") * Decimal("1e9"))
+    '61400000000'
     >>> canonical_decimal(Decimal("-33.40"))
     '-33.4'
     """
@@ -116,20 +116,35 @@ def period_candidates(doc: Doc, sent: Span, year: int | None) -> list[tuple[Span
     """Every date of a sentence that can be a reference period, with its ISO period.
 
     Dates the recogniser found (``doc.spans["kg_dates"]``) and bare years after "in"/"during"/"for"
-    that it missed; not dates after "since", "until", "through" or "by" ("the highest since 2017").
+    that it missed; not dates after "since", "until", "through" or "by" ("the highest since 2017"),
+    except "by the end of 2023". "That year" takes the year of the last date named before it.
     """
+    rules = figure_rules()
     dates = [span for span in doc.spans.get("kg_dates", []) if sent.start <= span.start < sent.end]
     found = []
     for span in dates:
         before = {t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]}
+        excluded = {"since", "until", "through", "by"}
+        if span.text.lower().startswith(tuple(rules["period_end_phrases"])):
+            excluded.discard("by")  # "by the end of 2023": as of then
         period = resolve_period(span.text, year)
-        if period is not None and not before & {"since", "until", "through", "by"}:
+        if period is None and span.text.lower() in rules["anaphoric_years"]:
+            period = _previous_year(doc, span.start)
+        if period is not None and not before & excluded:
             found.append((span, period))
     for token in sent:
         if (_YEAR.match(token.text) and token.i > sent.start and doc[token.i - 1].lower_ in ("in", "during", "for")
                 and not any(s.start <= token.i < s.end for s in dates)):
             found.append((doc[token.i : token.i + 1], token.text))
     return found
+
+
+def _previous_year(doc: Doc, before: int) -> str | None:
+    """The year of the last year-bearing date named before token ``before`` ("that year" -> it)."""
+    for token in reversed(doc[:before]):
+        if _YEAR.match(token.text):
+            return token.text
+    return None
 
 
 def _distance(a: Span, b: Span) -> int:
@@ -256,6 +271,8 @@ class FigureExtractor:
 
     def _word_number(self, doc: Doc, i: int) -> tuple[Decimal, int] | None:
         word = doc[i].lower_
+        if i > 0 and doc[i - 1].lower_ in self.rules["vague_quantifiers"]:
+            return None  # "several hundred jobs", "a few dozen firms": no number is stated
         if word in self.number_words and (doc[i].pos_ == "NUM" or doc[i].like_num):
             return Decimal(self.number_words[word]), i + 1
         return None
@@ -349,6 +366,8 @@ class FigureExtractor:
                 if i > 0 and doc[i - 1].lower_ in ("the", "its", "their") and noun.lower_.endswith("s") is False:
                     return None
                 return _Candidate(start, j + 1, i, value, self.time_units[noun.lower_])
+            if noun.lower_ in self.rules["measure_units"]:  # "1.9 million tonnes"
+                return _Candidate(start, j + 1, i, value, self.rules["measure_units"][noun.lower_])
             if noun.pos_ in ("NOUN", "PROPN") and noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ in ("", "Country", "Industry", "Technology", "Product"):
                 if i > 0 and doc[i - 1].lower_ in self.rules["party_determiners"] and self._lemma_of(noun.text) in self.parties:
                     return None  # "the two leaders", "the three countries": the parties, not a quantity
@@ -373,13 +392,14 @@ class FigureExtractor:
     def set_annotations(self, doc: Doc, candidates: list[_Candidate]) -> None:
         measures = self._measure_spans(doc)
         year = doc.user_data.get("kg_year")
-        self._reserved = {}
-        for span in doc.spans.get("kg_dates", []):  # "last year's 16%": that date is the 16%'s
+        self._reserved, self._stated_with = {}, {}
+        for span in doc.spans.get("kg_dates", []):  # "last year's 21%": that date is the 21%'s
             for candidate in candidates:
                 if 0 <= candidate.start - span.end <= 1:
                     self._reserved[span.start] = candidate.start
                 elif 0 <= span.start - candidate.end <= 1 and doc[candidate.end].lower_ in ("in", "during"):
-                    self._reserved.setdefault(span.start, candidate.start)  # "16% in 2025"
+                    self._reserved.setdefault(span.start, candidate.start)  # "21% in 2022"
+                    self._stated_with.setdefault(span.start, candidate.start)
         figures = [self._describe(doc, candidate, measures, year) for candidate in candidates]
         figures = self._share_measures(doc, candidates, figures)
         doc._.figures = self._share_periods(doc, candidates, figures)
@@ -388,7 +408,7 @@ class FigureExtractor:
     def _share_periods(doc: Doc, candidates: list[_Candidate], figures: list[Figure]) -> list[Figure]:
         """A change with no period takes the period of the level it qualifies in the same sentence.
 
-        "Trade reached $88.3 billion in 2025, a 12% year-over-year increase": the 12% is 2025's.
+        "Sales reached $4.1 billion in 2022, a 9% rise on the year": the 9% is 2022's.
         """
         result = list(figures)
         for k, figure in enumerate(figures):
@@ -404,7 +424,7 @@ class FigureExtractor:
     def _share_measures(self, doc: Doc, candidates: list[_Candidate], figures: list[Figure]) -> list[Figure]:
         """A share with no measure of its own takes it from a share it is compared or coordinated with.
 
-        "44% of executives ... up from 16% in 2025" and "68% of respondents ... and 52% ..."
+        "37% of firms ... up from 21% in 2022" and "61% of managers ... and 48% ..."
         """
         cues = re.compile(r"\b(from|than|compared|versus|vs|and|while|last year|a year earlier)\b", re.IGNORECASE)
         result = list(figures)
@@ -521,7 +541,7 @@ class FigureExtractor:
             measure = rules.get("measure_for_market_percent", measure)  # a percent of a market is a share of it
         if measure is None and kind == "change":
             measure = rules["measure_for_multiple" if c.unit == "multiple" else "measure_for_change_default"]
-        subjects = self._subjects(doc, c, head, sent, of_phrase, measure_span)
+        subjects = self._subjects(doc, c, head, sent, of_phrase, measure_span, measure)
         technologies = self._topics(doc, c, sent, measure_span, own_of)
         period = self._period(doc, c, head, sent, year)
         qualifier = self._qualifier(doc, c, sent)
@@ -591,7 +611,7 @@ class FigureExtractor:
         return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
     def _of_people(self, doc: Doc, c: _Candidate) -> Span | None:
-        """The population of "44% of (surveyed) executives ..." as a span, if the figure has one."""
+        """The population of "37% of (polled) managers ..." as a span, if the figure has one."""
         if c.end >= len(doc) or doc[c.end].lower_ != "of":
             return None
         sent_end = doc[c.number].sent.end
@@ -631,9 +651,16 @@ class FigureExtractor:
         agents += [(s, list(ids)) for s, e, ids in doc._.groups if sent.start <= s < sent.end]
         return sorted(agents)
 
-    def _subjects(self, doc: Doc, c: _Candidate, head: Token, sent: Span, of_phrase: Span | None, measure_span: Span | None) -> list[str]:
+    def _subjects(self, doc: Doc, c: _Candidate, head: Token, sent: Span, of_phrase: Span | None, measure_span: Span | None,
+                  measure: str | None = None) -> list[str]:
         agents = self._agents(doc, sent)
-        if of_phrase is not None:  # "44% of Japanese and South Korean executives from both countries"
+        own = self._subject_by_preposition(doc, agents, measure, measure_span, c)
+        if own:  # "exports of equipment from Japan to South Korea": Japan's
+            return own
+        country = self._country_anaphor(doc, sent, c, measure_span)
+        if country:  # "the country's exports"
+            return [country]
+        if of_phrase is not None:  # "37% of German and French managers from both countries"
             window = doc[of_phrase.start : min(of_phrase.end + 4, sent.end)]
             inside = [ids for i, ids in agents if window.start <= i < window.end]
             if inside:
@@ -657,6 +684,32 @@ class FigureExtractor:
             if following:
                 return list(following[0][1])
         return []
+
+    def _subject_by_preposition(self, doc: Doc, agents: list[tuple[int, list[str]]], measure: str | None,
+                                measure_span: Span | None, c: _Candidate) -> list[str]:
+        """Agents governed by a preposition that, for this measure, names what the figure is about."""
+        prepositions = set(self.rules["subject_prepositions"].get(measure or "", []))
+        if not prepositions or measure_span is None:
+            return []
+        found = []
+        for i, ids in agents:
+            token = doc[i]
+            while token.dep_ in ("compound", "amod", "conj") and token.head.i != token.i:
+                token = token.head
+            prep = token.head if token.dep_ == "pobj" else None
+            if prep is not None and prep.lower_ in prepositions and measure_span.start <= prep.head.i < max(measure_span.end + 6, c.start):
+                found += [x for x in ids if x not in found]
+        return sorted(found)
+
+    def _country_anaphor(self, doc: Doc, sent: Span, c: _Candidate, measure_span: Span | None) -> str | None:
+        """The country "the country's" or "the nation's" refers to: the last one named before the sentence."""
+        nouns = set(self.rules["anaphoric_country_nouns"])
+        window_start = measure_span.start - 3 if measure_span is not None else c.start - 6
+        for token in doc[max(sent.start, window_start) : c.start]:
+            if token.lemma_.lower() in nouns and token.dep_ == "poss" and token.i > 0 and doc[token.i - 1].lower_ == "the":
+                earlier = [ent for ent in doc.ents if ent.end <= sent.start and ent.label_ == "Country" and ent.id_]
+                return earlier[-1].id_ if earlier else None
+        return None
 
     @staticmethod
     def _with_conjuncts(doc: Doc, chosen: tuple[int, list[str]], pool: list[tuple[int, list[str]]]) -> list[str]:
@@ -705,23 +758,31 @@ class FigureExtractor:
 
     def _period(self, doc: Doc, c: _Candidate, head: Token, sent: Span, year: int | None) -> str | None:
         figure = doc[c.start : c.end]
-        options = []
+        options, shared = [], []
         for span, period in period_candidates(doc, sent, year):
             if span.start >= c.start and span.end <= c.end:
                 continue
             if self._reserved.get(span.start, c.start) != c.start:
-                continue  # "last year's 16%": that date belongs to another figure
+                other = self._stated_with.get(span.start)
+                if other is not None and clause_head(doc[other]) != head:
+                    shared.append(period)  # "sales rose 4% in 2022, while exports fell to $9 billion"
+                continue  # "last year's 21%": that date belongs to another figure
             if any(t.lower_ in self.time_units for t in span) and not re.search(r"\b(year|month)'?s?\b.*|last|this|next|\d{4}", span.text.lower()):
                 continue  # a duration ("three years"), not a date
             same_clause = clause_head(span.root) == head
             options.append((0 if same_clause else 1, _distance(span, figure), period))
         if not options:
+            dates = {p for _, p in period_candidates(doc, sent, year)}
+            if len(shared) == 1 and dates == set(shared):  # the sentence's only date, given in another clause
+                return shared[0]
             return self._present(doc, sent)
         options.sort()
-        return options[0][2] if options[0][1] <= 15 else self._present(doc, sent)
+        if options[0][1] <= 15 or len({o[2] for o in options}) == 1:  # near, or the sentence's only date
+            return options[0][2]
+        return self._present(doc, sent)
 
     def _present(self, doc: Doc, sent: Span) -> str | None:
-        """The document's date for a figure stated in the present ("44% now anticipate ...")."""
+        """The document's date for a figure stated in the present ("37% now plan ...")."""
         date = doc.user_data.get("kg_date")
         words = " " + " ".join(t.lower_ for t in sent) + " "
         if date and any(f" {marker} " in words for marker in self.rules["present_markers"]):

@@ -4,7 +4,7 @@ The decision is made on the parse, never on the bag of words of the sentence: fr
 token (a relation's trigger, a figure's number) the component walks up the chain of heads and
 looks only at cues that govern that chain: an auxiliary, negation or adverb attached to a verb of
 the chain ("may lift", "did not remove", "reportedly invested"), or a verb or noun whose
-complement the fact is ("plans to invest", "is expected to reach", "44% expect"). A cue in
+complement the fact is ("plans to invest", "is expected to reach", "37% expect"). A cue in
 another clause of the same sentence ("the ministers, who will meet again, signed ...") does not
 count. The walk stops at a relative clause, an apposition or a clause set beside the fact's own.
 
@@ -27,7 +27,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ..lexicon import load_patterns
+from ..lexicon import configured_patterns, load_patterns
 
 #: Labels in order of precedence: the first that a cue of the chain gives wins.
 LABELS = ("negated", "hedged", "forecast", "plan", "opinion", "fact")
@@ -44,7 +44,11 @@ _MAX_STEPS = 12
 @lru_cache(maxsize=1)
 def modality_cues() -> dict[str, frozenset[str]]:
     """The cue words of ``patterns/modality.json`` as sets."""
-    data: dict[str, Any] = load_patterns("modality")
+    return cue_sets(load_patterns("modality"))
+
+
+def cue_sets(data: dict[str, Any]) -> dict[str, frozenset[str]]:
+    """Cue word lists as sets (the ``agent_descriptions`` table is read by ``agent_descriptions``)."""
     return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
 
 
@@ -277,9 +281,9 @@ def _number_token(span: Span) -> Token:
 class ModalityLabeller:
     """Label the modality and attribution of every figure and relation of a Doc."""
 
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, patterns: dict[str, Any] | None = None):
         self.name = name
-        self.cues = modality_cues()
+        self.cues = modality_cues() if patterns is None else cue_sets(configured_patterns("modality", patterns))
 
     def __call__(self, doc: Doc) -> Doc:
         year = doc.user_data.get("kg_year")
@@ -307,9 +311,10 @@ class ModalityLabeller:
 
 @Language.factory(
     "kg_modality",
-    default_config={},
+    default_config={"patterns": None},
     requires=["token.dep", "doc._.figures", "doc._.relations"],
     assigns=["doc._.figures", "doc._.relations"],
 )
-def make_modality(nlp: Language, name: str) -> ModalityLabeller:
-    return ModalityLabeller(nlp, name)
+def make_modality(nlp: Language, name: str, patterns: dict[str, Any] | None) -> ModalityLabeller:
+    """``patterns``: cue words in the form of ``patterns/modality.json`` (default: that file)."""
+    return ModalityLabeller(nlp, name, patterns)

@@ -23,7 +23,7 @@ from .entities import principal_pair
 from .figures import clause_head
 from .figures import sentence_period
 from .segmentation import sentence_start_char
-from ..lexicon import load_patterns
+from ..lexicon import configured_patterns, load_patterns
 
 _GAP = {"POS": {"IN": ["ADJ", "ADV", "DET", "PART"]}, "OP": "{0,2}"}
 
@@ -69,9 +69,9 @@ class _Mention:
 class RelationExtractor:
     """Apply the relation rules to every sentence of a Doc."""
 
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, patterns: dict[str, Any] | None = None):
         self.name = name
-        data = relation_rules()
+        data = relation_rules() if patterns is None else configured_patterns("relations", patterns)
         self.rules: list[dict[str, Any]] = data["rules"]
         self.agent_types = set(data["agent_types"])
         self.topic_types = set(data["topic_types"])
@@ -530,9 +530,12 @@ class RelationExtractor:
         return list(merged.values())
 
 
-@Language.factory("kg_relations", default_config={}, requires=["doc.ents", "token.dep"], assigns=["doc._.relations"])
-def make_relations(nlp: Language, name: str) -> RelationExtractor:
-    return RelationExtractor(nlp, name)
+@Language.factory(
+    "kg_relations", default_config={"patterns": None}, requires=["doc.ents", "token.dep"], assigns=["doc._.relations"]
+)
+def make_relations(nlp: Language, name: str, patterns: dict[str, Any] | None) -> RelationExtractor:
+    """``patterns``: a rule set in the form of ``patterns/relations.json`` (default: that file)."""
+    return RelationExtractor(nlp, name, patterns)
 
 
 if not Doc.has_extension("relations"):

@@ -30,11 +30,18 @@ SENTENCE_END = frozenset({".", "!", "?", "…", "。", "！", "？", "．"})
 def line_breaks(doc: Doc) -> Doc:
     """Mark the first token after a whitespace token holding a newline as a sentence start.
 
-    Runs before the parser, which keeps sentence starts that are already set.
+    And forbid a start the parser would otherwise put at a lower-case word right after a word
+    of the same line ("Seoul | and Tokyo agreed ..." after a title line): a sentence begins with a
+    capital, a digit or a symbol, or after a full stop. Runs before the parser, which keeps the
+    starts and non-starts already set.
     """
     for token in doc[:-1]:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
+        else:
+            following = doc[token.i + 1]
+            if following.text[:1].islower() and token.text[-1:].isalnum() and following.is_sent_start is None:
+                following.is_sent_start = False
     return doc
 
 

@@ -42,6 +42,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[Any] = field(default_factory=list)
     truncated: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # IRI -> English label, when looked up (kg.query.labels)
 
     def __len__(self) -> int:
         return len(self.rows) if self.form == "select" else len(self.triples) if self.form == "graph" else 1
@@ -51,6 +52,12 @@ class QueryResult:
         if self.form != "select":
             raise QueryError(f"a {self.form.upper()} query has no rows; use .boolean or .triples")
         return [{v: to_python(t) for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+    def to_df(self, *, labels: bool = True) -> Any:
+        """SELECT rows as a pandas DataFrame with typed columns and ``<name>_label`` beside IRI columns."""
+        from .frames import result_frame
+
+        return result_frame(self, labels=labels)
 
     def to_json(self) -> dict[str, Any]:
         """The W3C SPARQL 1.1 Query Results JSON document."""
@@ -179,11 +186,16 @@ def run_query(
 def query(graph: Any, name_or_sparql: str, /, **bindings: Any) -> list[dict[str, Any]] | bool | Any:
     """Run a library query (by name) or SPARQL text; SELECT gives a list of dict rows with Python values.
 
-    ASK gives a bool; CONSTRUCT and DESCRIBE give an rdflib Graph. ``bindings`` are parameters,
-    e.g. ``kg.query(graph, "entity-facts", entity="japan")``.
+    The list is a ``Rows``: ``.to_df()`` makes it a pandas DataFrame (typed columns, entity labels
+    beside IRIs). ASK gives a bool; CONSTRUCT and DESCRIBE give an rdflib Graph. ``bindings`` are
+    parameters, e.g. ``kg.query(graph, "entity-facts", entity="japan")``.
     """
+    from .frames import Rows
+    from .labels import labels_for, result_iris
+
     entry = resolve_query(name_or_sparql)
-    result = run_query(graph, entry.text, bindings, parameters=entry.parameters)
+    store = as_store(graph)
+    result = run_query(store, entry.text, bindings, parameters=entry.parameters)
     if result.form == "ask":
         return bool(result.boolean)
     if result.form == "graph":
@@ -195,7 +207,8 @@ def query(graph: Any, name_or_sparql: str, /, **bindings: Any) -> list[dict[str,
         for triple in result.triples:
             out.add(to_rdflib(triple))
         return out
-    return result.to_dicts()
+    result.labels = labels_for(store, result_iris(result))
+    return Rows(result)
 
 
 def load(path: Path | str | None = None):

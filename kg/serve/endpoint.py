@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 from .description import cors_headers, description_response, parse_origins
-from .page import query_page
+from .page import query_page, static_file
 from .protocol import GRAPH_TYPES, MAX_QUERY_BYTES, RESULT_TYPES, Job, Limits, Request, Response, error, negotiate
 from .workers import Executor
 
@@ -50,6 +50,8 @@ class Endpoint:
 
     def _handle(self, request: Request) -> Response:
         url = urlsplit(request.target)
+        if url.path.startswith("/static/") and request.method.upper() in ("GET", "HEAD"):
+            return static_file(url.path) or error(404, f"{url.path}: not found")
         if url.path not in ("/", "/sparql", "/query"):
             return error(404, f"{url.path}: not found; the SPARQL endpoint is /sparql")
         params = parse_qs(url.query, keep_blank_values=True)

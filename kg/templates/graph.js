@@ -38,7 +38,9 @@
     items.forEach(function (item) {
       var li = el("li");
       li.appendChild(el("span", "\u201c" + (full ? item.sentence : clip(item.sentence, 200)) + "\u201d", "quote"));
-      li.appendChild(el("span", " \u2014 " + item.document, "doc"));
+      var source = [item.publisher, item.date].filter(function (x) { return x; }).join(", ");
+      li.appendChild(el("span", " \u2014 " + item.document + (source ? " (" + source + ")" : ""), "doc"));
+      if (item.modality && item.modality !== "fact") li.appendChild(el("span", " [" + item.modality + "]", "modality"));
       ul.appendChild(li);
     });
     return ul;
@@ -75,8 +77,11 @@
       info.figures.slice(0, withLinks ? 100 : 4).forEach(function (f) {
         var li = el("li");
         li.appendChild(el("strong", figureText(f)));
+        if (f.modality && f.modality !== "fact") li.appendChild(el("span", " [" + f.modality + "]", "modality"));
+        if (f.conflicted) li.appendChild(el("span", " \u26a0 sources disagree", "conflict"));
         if (withLinks && f.sentence) li.appendChild(el("div", "\u201c" + f.sentence + "\u201d", "quote"));
-        if (withLinks && f.document) li.appendChild(el("div", f.document, "doc"));
+        var from = [f.document, f.publisher, f.date].filter(function (x) { return x; }).join(", ");
+        if (withLinks && from) li.appendChild(el("div", from, "doc"));
         ul.appendChild(li);
       });
       if (!withLinks && info.figures.length > 4) ul.appendChild(el("li", "\u2026 click for all " + info.figures.length));
@@ -99,7 +104,10 @@
     var meta = "relation " + info.relation;
     if (typeof info.confidence === "number") meta += " \u00b7 confidence " + info.confidence.toFixed(2);
     meta += " \u00b7 " + info.assertions + " assertion" + (info.assertions === 1 ? "" : "s");
+    if (info.sources) meta += " \u00b7 " + info.sources + " independent publisher" + (info.sources === 1 ? "" : "s");
+    if (info.periods && info.periods.length) meta += " \u00b7 " + info.periods.join(", ");
     card.appendChild(el("p", meta, "meta"));
+    if (info.conflicted) card.appendChild(el("p", "Sources disagree: another report contradicts this for the same time.", "conflict"));
     if (info.evidence && info.evidence.length) {
       card.appendChild(el("div", "Evidence", "section"));
       card.appendChild(evidenceList(info.evidence.slice(0, withLinks ? 50 : 2), withLinks));
@@ -137,9 +145,11 @@
 
   // Legend and filters.
   var hiddenClasses = {}, hiddenRelations = {};
+  var untilYear = null;  // the time control: relations first dated after this year are hidden
+  function outOfTime(e) { return untilYear !== null && e.years && e.years.length && e.years[0] > untilYear; }
   function applyFilters() {
     nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !!hiddenClasses[n.kind] }; }));
-    edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !!hiddenRelations[e.relation] }; }));
+    edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !!hiddenRelations[e.relation] || outOfTime(e) }; }));
   }
 
   function swatch(shape, color) {
@@ -194,6 +204,28 @@
   }
   document.getElementById("classes-all").addEventListener("click", function () { setAllClasses(true); });
   document.getElementById("classes-none").addEventListener("click", function () { setAllClasses(false); });
+
+  (function timeControl() {
+    var years = [];
+    data.edges.forEach(function (e) { (e.years || []).forEach(function (y) { years.push(y); }); });
+    if (!years.length) return;
+    var low = Math.min.apply(null, years), high = Math.max.apply(null, years);
+    var box = document.getElementById("time-filter");
+    var input = el("input");
+    input.type = "range"; input.min = String(low); input.max = String(high); input.step = "1"; input.value = String(high);
+    input.id = "time-range";
+    input.setAttribute("aria-label", "Show relations dated up to this year");
+    var label = el("p", "", "hint");
+    function show(event) {
+      untilYear = Number(input.value);
+      label.textContent = untilYear >= high ? "All periods (" + low + "\u2013" + high + "); undated relations always shown"
+        : "Relations dated up to " + untilYear + "; undated relations always shown";
+      if (event) applyFilters();  // at start nothing is hidden: leave the network as drawn
+    }
+    input.addEventListener("input", show);
+    box.replaceChildren(input, label);
+    show(null);
+  })();
 
   var relationFilters = document.getElementById("relation-filters");
   if (data.relations.length) {
