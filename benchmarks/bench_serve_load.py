@@ -36,7 +36,8 @@ from kg.query import library  # noqa: E402
 from kg.serve import server_process  # noqa: E402
 
 EXPENSIVE = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-BINDINGS = {"entity": "jke:japan"}  # parameters of library queries, as a trailing VALUES clause
+#: Parameters of library queries, as a trailing VALUES clause.
+BINDINGS = {"entity": "jke:japan", "agent": "jke:meti", "measure": "jkm:bilateral-trade", "asOf": '"2024-06-30"'}
 ACCEPT = {"Accept": "application/sparql-results+json"}
 
 
@@ -46,7 +47,8 @@ def cheap_queries() -> list[str]:
     for name, entry in library().items():
         if name == "wikidata-federated":
             continue
-        values = "".join(f"\nVALUES ?{var} {{ {BINDINGS[var]} }}" for var in entry.parameters)
+        names = list(entry.parameters)  # one trailing VALUES clause binds them all (SPARQL allows one)
+        values = f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(BINDINGS[n] for n in names)}) }}" if names else ""
         texts.append(entry.text + values)
     return texts
 
