@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from kg.extract.figures import canonical_decimal, parse_number, resolve_period
+from kg.extract.numbers import canonical_decimal, parse_number
+from kg.extract.periods import resolve_period
 from kg.nlp import make_doc
 
 

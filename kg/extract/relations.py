@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span, Token
 
 from ..facts import Relation
 from .entities import principal_pair
-from .figures import clause_head
-from .figures import sentence_period
+from .periods import clause_head
+from .periods import sentence_period
 from .segmentation import sentence_start_char
 from ..lexicon import configured_patterns, load_patterns
 
