@@ -3,4 +3,4 @@
 Importing this package registers the ``kg_*`` component factories and the ``Doc._`` extensions.
 """
 
-from . import entities, figures, modality, relations, roles, segmentation  # noqa: F401  (registers factories)
+from . import entities, figures, groups, modality, relations, roles, segmentation  # noqa: F401  (registers factories)

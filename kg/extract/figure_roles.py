@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from .groups import principal_pair
 from .numbers import TOPIC_TYPES, Candidate
 from .periods import clause_head
 
@@ -40,7 +41,7 @@ class FigureRoles:
             if inside:
                 return sorted({x for ids in inside for x in ids})
         if measure_span is not None and any(t.lower_ in ("bilateral", "two-way") for t in doc[max(sent.start, measure_span.start - 1) : measure_span.end]):
-            pair = _principal_pair(doc)
+            pair = principal_pair(doc)
             if pair:
                 return list(pair)
         # partners ("exports to Japan", "investment in South Korea") are not what a figure is about
@@ -129,9 +130,3 @@ class FigureRoles:
                 if distance <= 6 and (best is None or (distance, follows) < best[0]):
                     best = ((distance, follows), ent.id_)
         return [best[1]] if best else []
-
-
-def _principal_pair(doc: Doc) -> tuple[str, str] | None:
-    from .entities import principal_pair
-
-    return principal_pair(doc)
