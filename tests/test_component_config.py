@@ -60,3 +60,17 @@ def test_every_component_declares_what_it_reads_and_writes(nlp):
     assert {"kg_figures", "kg_relations", "kg_modality"} <= set(ours)
     assigns = {name: set(analysis["summary"][name]["assigns"]) for name in ours}
     assert "doc._.relations" in assigns["kg_relations"] and "doc._.figures" in assigns["kg_figures"]
+
+
+def test_figure_and_role_vocabulary_as_config(fresh_nlp):
+    text = "Exports rose 5 percent in 2023, Trade Minister Ahn Duk-geun said."
+    fresh_nlp.replace_pipe("kg_figures", "kg_figures", config={"patterns": None})
+    assert [f.unit for f in fresh_nlp(make_doc(fresh_nlp, text, year=2024))._.figures] == ["percent"]
+    figures = json.loads((PATTERNS_DIR / "figures.json").read_text(encoding="utf-8"))
+    figures["percent_words"] = [w for w in figures["percent_words"] if w not in ("percent", "per cent")]
+    fresh_nlp.replace_pipe("kg_figures", "kg_figures", config={"patterns": figures})
+    assert "percent" not in [f.unit for f in fresh_nlp(make_doc(fresh_nlp, text, year=2024))._.figures]
+    roles = json.loads((PATTERNS_DIR / "roles.json").read_text(encoding="utf-8"))
+    roles["titlez"] = roles.pop("titles")
+    with pytest.raises(PatternError, match="titlez"):
+        fresh_nlp.add_pipe("kg_roles", name="kg_roles_misspelt", config={"patterns": roles})

@@ -18,6 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..facts import Figure
+from ..lexicon import configured_patterns
 from .figure_roles import FigureRoles
 from .numbers import Candidate, NumberFinder, canonical_decimal
 from .periods import _distance, clause_head, figure_rules, period_candidates
@@ -27,9 +28,9 @@ from .segmentation import sentence_start_char
 class FigureExtractor(NumberFinder, FigureRoles):
     """Find numbers with their units and attach measure, subject, technology, period, kind."""
 
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, nlp: Language, name: str, patterns: dict | None = None):
         self.name = name
-        rules = figure_rules()
+        rules = figure_rules() if patterns is None else configured_patterns("figures", patterns)
         self.rules = rules
         self.number_words = rules["number_words"]
         self.fractions = rules["fractions"]
@@ -367,9 +368,11 @@ class FigureExtractor(NumberFinder, FigureRoles):
         return None
 
 
-@Language.factory("kg_figures", default_config={}, requires=["doc.ents", "token.dep"], assigns=["doc._.figures"])
-def make_figures(nlp: Language, name: str) -> FigureExtractor:
-    return FigureExtractor(nlp, name)
+@Language.factory("kg_figures", default_config={"patterns": None}, requires=["doc.ents", "token.dep"], assigns=["doc._.figures"])
+def make_figures(nlp: Language, name: str, patterns: dict | None) -> FigureExtractor:
+    """``patterns``: vocabulary in the form of ``patterns/figures.json`` (default: that file; dates and
+    periods always read the file)."""
+    return FigureExtractor(nlp, name, patterns)
 
 
 if not Doc.has_extension("figures"):

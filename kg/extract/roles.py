@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 
 from ..gazetteer import Gazetteer, default_gazetteer
 from .entities import person_id, slugify
-from ..lexicon import load_patterns
+from ..lexicon import configured_patterns, load_patterns
 
 
 
@@ -52,10 +52,10 @@ class RolePhrase:
 class RoleFinder:
     """Titles, their holders and employers; short names and acronyms resolved per document."""
 
-    def __init__(self, nlp: Language, name: str, *, gazetteer: Gazetteer | None = None):
+    def __init__(self, nlp: Language, name: str, *, gazetteer: Gazetteer | None = None, patterns: dict[str, Any] | None = None):
         self.name = name
         self.gazetteer = gazetteer or default_gazetteer()
-        rules = role_rules()
+        rules = role_rules() if patterns is None else configured_patterns("roles", patterns)
         self.titles = sorted((tuple(t.lower().split()) for t in rules["titles"]), key=len, reverse=True)
         self.modifiers = {m.lower() for m in rules["modifiers"]}
         self.portfolio_words = {w.lower() for w in rules["portfolio_words"]}
@@ -317,9 +317,10 @@ class RoleFinder:
         return result
 
 
-@Language.factory("kg_roles", default_config={}, requires=["doc.ents"], assigns=["doc.ents", "doc._.roles"])
-def make_roles(nlp: Language, name: str) -> RoleFinder:
-    return RoleFinder(nlp, name)
+@Language.factory("kg_roles", default_config={"patterns": None}, requires=["doc.ents"], assigns=["doc.ents", "doc._.roles"])
+def make_roles(nlp: Language, name: str, patterns: dict[str, Any] | None) -> RoleFinder:
+    """``patterns``: titles and offices in the form of ``patterns/roles.json`` (default: that file)."""
+    return RoleFinder(nlp, name, patterns=patterns)
 
 
 if not Doc.has_extension("roles"):
