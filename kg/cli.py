@@ -164,20 +164,17 @@ def export_cmd(graph, fmt, out, bom):
     document. Networks: graphml, gexf (unique edge ids, weights; GEXF with the viewer's colours,
     sizes and positions), csv (nodes.csv and edges.csv).
     """
-    from .export import export_graph
+    from .export import export_file
     from .formats import RDF_FORMATS
-    from .serialize import serialize
-    from .store import load_graph
 
     if bom and fmt != "csv":
         raise click.UsageError("--bom is for --format csv only")
-    dataset = load_graph(graph)
     if out is None and fmt in RDF_FORMATS:
-        sys.stdout.buffer.write(serialize(dataset, fmt))
+        sys.stdout.buffer.write(export_file(graph, None, fmt)[1] or b"")
         sys.stdout.flush()
         return
     out = out or (Path("out") if fmt == "csv" else Path("out") / f"graph.{fmt}")
-    files = export_graph(dataset, out, fmt, bom=bom)
+    files, _ = export_file(graph, out, fmt, bom=bom)
     click.echo(f"Wrote {', '.join(str(f) for f in files)}", err=True)
 
 

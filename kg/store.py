@@ -190,6 +190,18 @@ def to_rdflib(term: Any) -> Any:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def parse_quads(path: Path | str | None = None, *, fmt: str | None = None) -> list[ox.Quad]:
+    """Check and parse a graph file into pyoxigraph quads (triples files land in the default graph)."""
+    path, text, oxfmt = read_checked(path, fmt)
+    try:
+        quads = list(ox.parse(text, format=oxfmt, base_iri=path.resolve().as_uri()))
+    except (SyntaxError, ValueError) as err:
+        raise GraphError(syntax_message(path, oxfmt, err)) from None
+    if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+        raise GraphError(f"{path}: RDF 1.2 triple terms are not supported; kg reads RDF 1.1 graphs")
+    return quads
+
+
 def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dataset:
     """Parse a graph file into a Dataset (triples files land in the default graph).
 
