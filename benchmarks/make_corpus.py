@@ -27,6 +27,7 @@ def make_corpus(out: Path, documents: int, source: Path = ROOT / "corpus") -> li
         text = path.read_text(encoding="utf-8")
         doc_id = f"{path.stem}-copy-{n:05d}"
         text = re.sub(r"(?im)^Id: .*$", f"Id: {doc_id}", text, count=1)
+        text = re.sub(r"(?im)^(Title: .*)$", rf"\1 (copy {n})", text, count=1)
         header, _, body = text.partition("\n\n")
         target = out / f"{doc_id}.txt"
         target.write_text(f"{header}\n\nCopy {n} of the corpus text {path.stem}.\n\n{body}", encoding="utf-8")

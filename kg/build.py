@@ -77,7 +77,12 @@ def build_time(articles: Iterable[Article]) -> str:
 
 
 def extract_documents(
-    articles: list[Article], nlp=None, progress: ProgressCallback | None = None, warn: WarnCallback | None = None
+    articles: list[Article],
+    nlp=None,
+    progress: ProgressCallback | None = None,
+    warn: WarnCallback | None = None,
+    *,
+    jobs: int = 1,
 ) -> list[DocumentFacts]:
     """Run the spaCy pipeline over the articles and collect their facts.
 
@@ -85,12 +90,17 @@ def extract_documents(
     processed as separate Docs, whose facts are merged with their offsets shifted; batches are
     bounded in documents and characters, so memory stays bounded however large a document is.
     ``warn`` receives a line for each chunked document and each document with over-long
-    sentences cut by ``kg_sentence_cap``.
+    sentences cut by ``kg_sentence_cap``. With ``jobs`` above 1 the documents are extracted in
+    that many processes (kg.parallel), with the same result.
     """
     from .facts import doc_to_facts
     from .nlp import chunk_limit, make_nlp
 
     nlp = nlp or make_nlp()
+    if jobs > 1 and len(articles) > 1:
+        from .parallel import extract_parallel
+
+        return extract_parallel(articles, extract_documents, nlp, jobs, progress=progress, warn=warn)
     parts: list[DocumentFacts] = []
     cuts = 0
     documents = []
@@ -165,16 +175,22 @@ def build_graph(
     progress: ProgressCallback | None = None,
     encoding: str | None = None,
     max_bytes: int | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Read the corpus under ``paths`` and build its knowledge graph in memory.
 
-    ``encoding`` decodes files that are not UTF-8; ``max_bytes`` refuses larger files. The
+    ``encoding`` decodes files that are not UTF-8; ``max_bytes`` refuses larger files; ``jobs``
+    processes extract documents in parallel (0: one per core), with the same result. The
     result's ``warnings`` list what ingest and extraction skipped, repaired or cut.
     """
     start = time.perf_counter()
     corpus = load_corpus(paths, encoding=encoding, max_bytes=max_bytes)
     articles, warnings = corpus.articles, list(corpus.warnings)
-    documents = extract_documents(articles, nlp=nlp, progress=progress, warn=warnings.append)
+    if jobs == 0:
+        from .parallel import default_jobs
+
+        jobs = default_jobs()
+    documents = extract_documents(articles, nlp=nlp, progress=progress, warn=warnings.append, jobs=jobs)
     info = BuildInfo(time=build_time(articles), corpus=corpus_label(articles))
     dataset = facts_to_dataset(documents, info)
     add_claims(dataset, documents)

@@ -51,7 +51,8 @@ def cli() -> None:
 @click.option("--encoding", metavar="ENCODING", help="Decode documents that are not UTF-8 with this encoding (e.g. cp1252); without it they are an error.")
 @click.option("--max-bytes", type=click.IntRange(1), metavar="N", help="Refuse (exit 2) any document file larger than N bytes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (warnings are still printed).")
-def build(paths, out_dir, encoding, max_bytes, quiet):
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(0), metavar="N", help="Extract documents in N processes (0: one per core); the output is the same for any N.")
+def build(paths, out_dir, encoding, max_bytes, quiet, jobs):
     """Build the graph from corpus documents (default: corpus/) into OUT.
 
     PATHS are corpus directories or .txt/.md documents. Writes graph.ttl (Turtle) and
@@ -64,7 +65,7 @@ def build(paths, out_dir, encoding, max_bytes, quiet):
     from .progress import progress_bar
 
     with progress_bar(quiet=quiet, description="Extracting") as progress:
-        result = build_graph(paths or [Path("corpus")], progress=progress, encoding=encoding, max_bytes=max_bytes)
+        result = build_graph(paths or [Path("corpus")], progress=progress, encoding=encoding, max_bytes=max_bytes, jobs=jobs)
     write_outputs(result, out_dir)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
