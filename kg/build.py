@@ -176,11 +176,14 @@ def build_graph(
     encoding: str | None = None,
     max_bytes: int | None = None,
     jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Read the corpus under ``paths`` and build its knowledge graph in memory.
 
     ``encoding`` decodes files that are not UTF-8; ``max_bytes`` refuses larger files; ``jobs``
-    processes extract documents in parallel (0: one per core), with the same result. The
+    processes extract documents in parallel (0: one per core), with the same result; with
+    ``cache_dir`` (``out/.kg-cache``) documents extracted by an earlier build are taken from
+    there (kg.cache) and only new or changed ones are extracted. The
     result's ``warnings`` list what ingest and extraction skipped, repaired or cut.
     """
     start = time.perf_counter()
@@ -190,11 +193,55 @@ def build_graph(
         from .parallel import default_jobs
 
         jobs = default_jobs()
-    documents = extract_documents(articles, nlp=nlp, progress=progress, warn=warnings.append, jobs=jobs)
+    documents = extract_cached(articles, cache_dir, nlp=nlp, progress=progress, warn=warnings.append, jobs=jobs)
     info = BuildInfo(time=build_time(articles), corpus=corpus_label(articles))
     dataset = facts_to_dataset(documents, info)
     add_claims(dataset, documents)
     return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start, warnings=warnings)
+
+
+def extract_cached(
+    articles: list[Article],
+    cache_dir: Path | None,
+    *,
+    nlp=None,
+    progress: ProgressCallback | None = None,
+    warn: WarnCallback,
+    jobs: int = 1,
+) -> list[DocumentFacts]:
+    """``extract_documents`` through the extraction cache in ``cache_dir`` (None: no cache).
+
+    Cached documents are not extracted again (the model is not even loaded when all are); new
+    ones are extracted and stored; entries of documents no longer in the corpus are removed.
+    Facts and warnings come in corpus order, as without a cache.
+    """
+    if cache_dir is None:
+        return extract_documents(articles, nlp=nlp, progress=progress, warn=warn, jobs=jobs)
+    from .cache import ExtractionCache
+
+    cache = ExtractionCache(cache_dir)
+    found: dict[str, tuple[DocumentFacts, list[str]]] = {}
+    missing = []
+    for article in articles:
+        hit = cache.get(article)
+        if hit is None:
+            missing.append(article)
+        else:
+            found[article.id] = hit
+    if missing:
+        lines: list[str] = []
+        extracted = extract_documents(missing, nlp=nlp, progress=progress, warn=lines.append, jobs=jobs)
+        entries = [(facts, [line for line in lines if line.startswith(f"{facts.article.path}:")]) for facts in extracted]
+        cache.put(entries)
+        found.update((facts.article.id, (facts, lines)) for facts, lines in entries)
+    cache.prune()
+    documents = []
+    for article in articles:
+        facts, lines = found[article.id]
+        documents.append(facts)
+        for line in lines:
+            warn(line)
+    return documents
 
 
 def corpus_label(articles: Iterable[Article]) -> str:

@@ -52,7 +52,8 @@ def cli() -> None:
 @click.option("--max-bytes", type=click.IntRange(1), metavar="N", help="Refuse (exit 2) any document file larger than N bytes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (warnings are still printed).")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(0), metavar="N", help="Extract documents in N processes (0: one per core); the output is the same for any N.")
-def build(paths, out_dir, encoding, max_bytes, quiet, jobs):
+@click.option("--no-cache", is_flag=True, help="Extract every document again instead of reusing OUT/.kg-cache (the facts of documents an earlier build extracted).")
+def build(paths, out_dir, encoding, max_bytes, quiet, jobs, no_cache):
     """Build the graph from corpus documents (default: corpus/) into OUT.
 
     PATHS are corpus directories or .txt/.md documents. Writes graph.ttl (Turtle) and
@@ -62,10 +63,12 @@ def build(paths, out_dir, encoding, max_bytes, quiet, jobs):
     line, and counted in the summary; the exit code is 0 unless nothing could be built.
     """
     from .build import build_graph, write_outputs
+    from .cache import CACHE_NAME
     from .progress import progress_bar
 
     with progress_bar(quiet=quiet, description="Extracting") as progress:
-        result = build_graph(paths or [Path("corpus")], progress=progress, encoding=encoding, max_bytes=max_bytes, jobs=jobs)
+        result = build_graph(paths or [Path("corpus")], progress=progress, encoding=encoding, max_bytes=max_bytes, jobs=jobs,
+                             cache_dir=None if no_cache else Path(out_dir) / CACHE_NAME)
     write_outputs(result, out_dir)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)

@@ -130,3 +130,16 @@ def write_new(path: Path, data: bytes) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def remove_files(paths: list[Path]) -> None:
+    """Delete files (missing ones are fine), then the directories they leave empty."""
+    parents = set()
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+        parents.add(Path(path).parent)
+    for parent in sorted(parents, reverse=True):
+        try:
+            parent.rmdir()
+        except OSError:  # not empty, or gone
+            pass
