@@ -260,13 +260,15 @@ def corpus_label(articles: Iterable[Article]) -> str:
     return ", ".join(sorted(names))
 
 
-def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> list[Path]:
+def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, store: bool = True) -> list[Path]:
     """Serialise everything, then replace the output files of ``out_dir`` as one set.
 
     Every file is written to a temporary first and renamed into place only when all are written,
     so a failed build (even a full disk) leaves the previous outputs intact and no partial file.
     A lock file keeps a second build from writing to the same directory at the same time, and
-    temporaries left by killed builds are removed.
+    temporaries left by killed builds are removed. With ``store`` the build is also written as an
+    Oxigraph database, ``out_dir/store``, which ``kg query``, ``kg serve`` and ``kg stats`` open
+    instead of parsing graph.trig.
     """
     out_dir = Path(out_dir)
     description = f"kg knowledge graph of {len(result.documents)} documents"
@@ -283,4 +285,8 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> l
     with output_lock(out_dir):
         remove_stale_temporaries(out_dir)
         result.files = write_all_atomic({out_dir / name: data for name, data in outputs.items()})
+        if store:
+            from .store import write_persistent_store
+
+            result.files.append(write_persistent_store(out_dir, out_dir / "graph.trig", outputs["graph.trig"], outputs["graph.ttl"]))
     return result.files
