@@ -14,7 +14,8 @@ from rdflib import Dataset
 
 from .corpus import Article, load_corpus
 from .errors import KGError
-from .serialize import serialize
+from .rdfwrite import ordered_quads, ordered_triples, write_rdf
+from .serialize import checked_ox_quads, quads_build_info, turtle_header
 from .files import output_lock, remove_stale_temporaries, write_all_atomic
 from .facts import DocumentFacts
 from .claimgraph import add_claims
@@ -272,9 +273,13 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
     """
     out_dir = Path(out_dir)
     description = f"kg knowledge graph of {len(result.documents)} documents"
+    quads = checked_ox_quads(result.dataset)  # converted once, for both files and the store
+    triples = ordered_triples(quads)
+    corpus, _ = quads_build_info(quads)
     outputs: dict[str, bytes] = {
-        "graph.ttl": serialize(result.graph, "ttl", description=description),
-        "graph.trig": serialize(result.dataset, "trig", description=description + ", one named graph per document"),
+        "graph.ttl": write_rdf(triples, "ttl", header=turtle_header(description, corpus).encode()),  # type: ignore[dict-item]
+        "graph.trig": write_rdf(ordered_quads(quads), "trig",
+                                header=turtle_header(description + ", one named graph per document", corpus).encode()),  # type: ignore[dict-item]
     }
     if html:
         from .viz import render_html
@@ -288,5 +293,5 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
         if store:
             from .store import write_persistent_store
 
-            result.files.append(write_persistent_store(out_dir, out_dir / "graph.trig", outputs["graph.trig"], outputs["graph.ttl"]))
+            result.files.append(write_persistent_store(out_dir, out_dir / "graph.trig", quads, triples))
     return result.files

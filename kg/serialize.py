@@ -152,6 +152,11 @@ def _serialize_ox(graph: Graph | Dataset, fmt: str, description: str | None) -> 
     Oxigraph refuses what kg refuses (invalid IRIs, strings that are not Unicode); the terms it
     accepts are checked once each, and any refusal is reported by ``check_graph`` with its details.
     """
+    return serialize_quads(checked_ox_quads(graph, fmt), fmt, description=description)
+
+
+def checked_ox_quads(graph: Graph | Dataset, fmt: str = "trig") -> list[ox.Quad]:
+    """The graph's quads in pyoxigraph, refused with ``check_graph``'s message if any term cannot be written."""
     try:
         quads = ox_quads(graph)
     except (ValueError, TypeError, UnicodeError) as err:
@@ -159,7 +164,7 @@ def _serialize_ox(graph: Graph | Dataset, fmt: str, description: str | None) -> 
         raise GraphError(f"cannot write {fmt}: {err}") from None
     if _first_iri_problem(quads):
         check_graph(graph)
-    return serialize_quads(quads, fmt, description=description)
+    return quads
 
 
 def _first_iri_problem(quads: list[ox.Quad]) -> str | None:
