@@ -273,7 +273,7 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
     """
     out_dir = Path(out_dir)
     description = f"kg knowledge graph of {len(result.documents)} documents"
-    quads = checked_ox_quads(result.dataset)  # converted once, for both files and the store
+    quads = checked_ox_quads(result.dataset)  # converted once, for both files
     triples = ordered_triples(quads)
     corpus, _ = quads_build_info(quads)
     outputs: dict[str, bytes] = {
@@ -281,6 +281,7 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
         "graph.trig": write_rdf(ordered_quads(quads), "trig",
                                 header=turtle_header(description + ", one named graph per document", corpus).encode()),  # type: ignore[dict-item]
     }
+    del quads, triples  # before the page's network is built: peak memory
     if html:
         from .viz import render_html
 
@@ -293,5 +294,5 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
         if store:
             from .store import write_persistent_store
 
-            result.files.append(write_persistent_store(out_dir, out_dir / "graph.trig", quads, triples))
+            result.files.append(write_persistent_store(out_dir, out_dir / "graph.trig", outputs["graph.trig"], outputs["graph.ttl"]))
     return result.files
