@@ -14,7 +14,8 @@ from rdflib import Dataset
 
 from .corpus import Article, load_corpus
 from .errors import KGError
-from .serialize import serialize
+from .rdfwrite import ordered_quads, ordered_triples, write_rdf
+from .serialize import checked_ox_quads, quads_build_info, turtle_header
 from .files import output_lock, remove_stale_temporaries, write_all_atomic
 from .facts import DocumentFacts
 from .claimgraph import add_claims
@@ -77,7 +78,12 @@ def build_time(articles: Iterable[Article]) -> str:
 
 
 def extract_documents(
-    articles: list[Article], nlp=None, progress: ProgressCallback | None = None, warn: WarnCallback | None = None
+    articles: list[Article],
+    nlp=None,
+    progress: ProgressCallback | None = None,
+    warn: WarnCallback | None = None,
+    *,
+    jobs: int = 1,
 ) -> list[DocumentFacts]:
     """Run the spaCy pipeline over the articles and collect their facts.
 
@@ -85,12 +91,17 @@ def extract_documents(
     processed as separate Docs, whose facts are merged with their offsets shifted; batches are
     bounded in documents and characters, so memory stays bounded however large a document is.
     ``warn`` receives a line for each chunked document and each document with over-long
-    sentences cut by ``kg_sentence_cap``.
+    sentences cut by ``kg_sentence_cap``. With ``jobs`` above 1 the documents are extracted in
+    that many processes (kg.parallel), with the same result.
     """
     from .facts import doc_to_facts
     from .nlp import chunk_limit, make_nlp
 
     nlp = nlp or make_nlp()
+    if jobs > 1 and len(articles) > 1:
+        from .parallel import extract_parallel
+
+        return extract_parallel(articles, extract_documents, nlp, jobs, progress=progress, warn=warn)
     parts: list[DocumentFacts] = []
     cuts = 0
     documents = []
@@ -165,20 +176,73 @@ def build_graph(
     progress: ProgressCallback | None = None,
     encoding: str | None = None,
     max_bytes: int | None = None,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Read the corpus under ``paths`` and build its knowledge graph in memory.
 
-    ``encoding`` decodes files that are not UTF-8; ``max_bytes`` refuses larger files. The
+    ``encoding`` decodes files that are not UTF-8; ``max_bytes`` refuses larger files; ``jobs``
+    processes extract documents in parallel (0: one per core), with the same result; with
+    ``cache_dir`` (``out/.kg-cache``) documents extracted by an earlier build are taken from
+    there (kg.cache) and only new or changed ones are extracted. The
     result's ``warnings`` list what ingest and extraction skipped, repaired or cut.
     """
     start = time.perf_counter()
     corpus = load_corpus(paths, encoding=encoding, max_bytes=max_bytes)
     articles, warnings = corpus.articles, list(corpus.warnings)
-    documents = extract_documents(articles, nlp=nlp, progress=progress, warn=warnings.append)
+    if jobs == 0:
+        from .parallel import default_jobs
+
+        jobs = default_jobs()
+    documents = extract_cached(articles, cache_dir, nlp=nlp, progress=progress, warn=warnings.append, jobs=jobs)
     info = BuildInfo(time=build_time(articles), corpus=corpus_label(articles))
     dataset = facts_to_dataset(documents, info)
     add_claims(dataset, documents)
     return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start, warnings=warnings)
+
+
+def extract_cached(
+    articles: list[Article],
+    cache_dir: Path | None,
+    *,
+    nlp=None,
+    progress: ProgressCallback | None = None,
+    warn: WarnCallback,
+    jobs: int = 1,
+) -> list[DocumentFacts]:
+    """``extract_documents`` through the extraction cache in ``cache_dir`` (None: no cache).
+
+    Cached documents are not extracted again (the model is not even loaded when all are); new
+    ones are extracted and stored; entries of documents no longer in the corpus are removed.
+    Facts and warnings come in corpus order, as without a cache.
+    """
+    if cache_dir is None:
+        return extract_documents(articles, nlp=nlp, progress=progress, warn=warn, jobs=jobs)
+    from .cache import ExtractionCache
+
+    cache = ExtractionCache(cache_dir)
+    found: dict[str, tuple[DocumentFacts, list[str]]] = {}
+    missing = []
+    for article in articles:
+        hit = cache.get(article)
+        if hit is None:
+            missing.append(article)
+        else:
+            found[article.id] = hit
+    if missing:
+        lines: list[str] = []
+        extracted = extract_documents(missing, nlp=nlp, progress=progress, warn=lines.append, jobs=jobs)
+        entries = [(facts, [line for line in lines if line.startswith(f"{facts.article.path}:")]) for facts in extracted]
+        cache.put(entries)
+        found.update((facts.article.id, (facts, lines)) for facts, lines in entries)
+    cache.prune()
+    documents = []
+    for article in articles:
+        facts, lines = found[article.id]
+        documents.append(facts)
+        for line in lines:
+            warn(line)
+    return documents
 
 
 def corpus_label(articles: Iterable[Article]) -> str:
@@ -197,20 +261,27 @@ def corpus_label(articles: Iterable[Article]) -> str:
     return ", ".join(sorted(names))
 
 
-def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> list[Path]:
+def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, store: bool = True) -> list[Path]:
     """Serialise everything, then replace the output files of ``out_dir`` as one set.
 
     Every file is written to a temporary first and renamed into place only when all are written,
     so a failed build (even a full disk) leaves the previous outputs intact and no partial file.
     A lock file keeps a second build from writing to the same directory at the same time, and
-    temporaries left by killed builds are removed.
+    temporaries left by killed builds are removed. With ``store`` the build is also written as an
+    Oxigraph database, ``out_dir/store``, which ``kg query``, ``kg serve`` and ``kg stats`` open
+    instead of parsing graph.trig.
     """
     out_dir = Path(out_dir)
     description = f"kg knowledge graph of {len(result.documents)} documents"
+    quads = checked_ox_quads(result.dataset)  # converted once, for both files
+    triples = ordered_triples(quads)
+    corpus, _ = quads_build_info(quads)
     outputs: dict[str, bytes] = {
-        "graph.ttl": serialize(result.graph, "ttl", description=description),
-        "graph.trig": serialize(result.dataset, "trig", description=description + ", one named graph per document"),
+        "graph.ttl": write_rdf(triples, "ttl", header=turtle_header(description, corpus).encode()),  # type: ignore[dict-item]
+        "graph.trig": write_rdf(ordered_quads(quads), "trig",
+                                header=turtle_header(description + ", one named graph per document", corpus).encode()),  # type: ignore[dict-item]
     }
+    del quads, triples  # before the page's network is built: peak memory
     if html:
         from .viz import render_html
 
@@ -220,4 +291,8 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True) -> l
     with output_lock(out_dir):
         remove_stale_temporaries(out_dir)
         result.files = write_all_atomic({out_dir / name: data for name, data in outputs.items()})
+        if store:
+            from .store import write_persistent_store
+
+            result.files.append(write_persistent_store(out_dir, out_dir / "graph.trig", outputs["graph.trig"], outputs["graph.ttl"]))
     return result.files

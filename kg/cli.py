@@ -51,7 +51,9 @@ def cli() -> None:
 @click.option("--encoding", metavar="ENCODING", help="Decode documents that are not UTF-8 with this encoding (e.g. cp1252); without it they are an error.")
 @click.option("--max-bytes", type=click.IntRange(1), metavar="N", help="Refuse (exit 2) any document file larger than N bytes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (warnings are still printed).")
-def build(paths, out_dir, encoding, max_bytes, quiet):
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(0), metavar="N", help="Extract documents in N processes (0: one per core); the output is the same for any N.")
+@click.option("--no-cache", is_flag=True, help="Extract every document again instead of reusing OUT/.kg-cache (the facts of documents an earlier build extracted).")
+def build(paths, out_dir, encoding, max_bytes, quiet, jobs, no_cache):
     """Build the graph from corpus documents (default: corpus/) into OUT.
 
     PATHS are corpus directories or .txt/.md documents. Writes graph.ttl (Turtle) and
@@ -61,10 +63,12 @@ def build(paths, out_dir, encoding, max_bytes, quiet):
     line, and counted in the summary; the exit code is 0 unless nothing could be built.
     """
     from .build import build_graph, write_outputs
+    from .cache import CACHE_NAME
     from .progress import progress_bar
 
     with progress_bar(quiet=quiet, description="Extracting") as progress:
-        result = build_graph(paths or [Path("corpus")], progress=progress, encoding=encoding, max_bytes=max_bytes)
+        result = build_graph(paths or [Path("corpus")], progress=progress, encoding=encoding, max_bytes=max_bytes, jobs=jobs,
+                             cache_dir=None if no_cache else Path(out_dir) / CACHE_NAME)
     write_outputs(result, out_dir)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -164,20 +168,17 @@ def export_cmd(graph, fmt, out, bom):
     document. Networks: graphml, gexf (unique edge ids, weights; GEXF with the viewer's colours,
     sizes and positions), csv (nodes.csv and edges.csv).
     """
-    from .export import export_graph
+    from .export import export_file
     from .formats import RDF_FORMATS
-    from .serialize import serialize
-    from .store import load_graph
 
     if bom and fmt != "csv":
         raise click.UsageError("--bom is for --format csv only")
-    dataset = load_graph(graph)
     if out is None and fmt in RDF_FORMATS:
-        sys.stdout.buffer.write(serialize(dataset, fmt))
+        sys.stdout.buffer.write(export_file(graph, None, fmt)[1] or b"")
         sys.stdout.flush()
         return
     out = out or (Path("out") if fmt == "csv" else Path("out") / f"graph.{fmt}")
-    files = export_graph(dataset, out, fmt, bom=bom)
+    files, _ = export_file(graph, out, fmt, bom=bom)
     click.echo(f"Wrote {', '.join(str(f) for f in files)}", err=True)
 
 

@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph
 from .errors import GraphError
 from .files import write_atomic
 from .formats import EXPORT_FORMATS, NETWORK_FORMATS, RDF_FORMATS, TABLE_FORMATS
-from .serialize import check_graph, serialize
+from .serialize import check_graph, serialize, serialize_file
 
 
 def export_graph(dataset: Graph | Dataset, path: Path | str, fmt: str, *, description: str | None = None, bom: bool = False) -> list[Path]:
@@ -41,3 +41,22 @@ def export_graph(dataset: Graph | Dataset, path: Path | str, fmt: str, *, descri
         return write_csv(nx_graph, path, bom=bom)
     export_network(nx_graph, path, fmt)
     return [path]
+
+
+def export_file(graph: Path | str | None, path: Path | str | None, fmt: str, *, bom: bool = False) -> tuple[list[Path], bytes | None]:
+    """Export the graph file ``graph`` (default out/): RDF bytes when ``path`` is None, else files written.
+
+    RDF formats Oxigraph writes are exported without building an rdflib graph.
+    """
+    if fmt in RDF_FORMATS and not bom:
+        data = serialize_file(graph, fmt)
+        if path is None:
+            return [], data
+        write_atomic(Path(path), data)
+        return [Path(path)], None
+    from .store import load_graph
+
+    dataset = load_graph(graph)
+    if path is None:
+        return [], serialize(dataset, fmt)
+    return export_graph(dataset, path, fmt, bom=bom), None

@@ -11,10 +11,11 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .errors import GraphError, KGError
 
@@ -80,7 +81,10 @@ def remove_stale_temporaries(directory: Path) -> list[Path]:
     for path in Path(directory).glob(".*.tmp"):
         match = TEMPORARY.match(path.name)
         if match and not _process_alive(int(match[1])):
-            path.unlink(missing_ok=True)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             removed.append(path)
     return removed
 
@@ -130,3 +134,41 @@ def write_new(path: Path, data: bytes) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def remove_files(paths: list[Path]) -> None:
+    """Delete files (missing ones are fine), then the directories they leave empty."""
+    parents = set()
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+        parents.add(Path(path).parent)
+    for parent in sorted(parents, reverse=True):
+        try:
+            parent.rmdir()
+        except OSError:  # not empty, or gone
+            pass
+
+
+def replace_directory(target: Path, fill: Callable[[Path], None]) -> Path:
+    """Make a new directory with ``fill(directory)`` beside ``target``, then put it in ``target``'s place.
+
+    The directory is filled under a temporary name (removed if ``fill`` fails, or by
+    ``remove_stale_temporaries`` if the process is killed); the previous ``target`` is moved
+    aside and deleted only once the new one is in place.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.kg-{os.getpid()}-", suffix=".tmp", dir=target.parent))
+    try:
+        fill(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.kg-{os.getpid()}-", suffix=".tmp", dir=target.parent))
+        os.replace(target, old / target.name)
+    os.replace(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

@@ -7,19 +7,21 @@ refuses to write a file other tools would reject or misread. Writing files is kg
 
 from __future__ import annotations
 
-import io
 import re
+from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph, Literal
+import pyoxigraph as ox
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import RDF, RDFS
-from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from .errors import GraphError
 from .formats import RDF_FORMATS
 from .jsonld import jsonld_bytes
-from .namespace import JKT, ONTOLOGY_IRI, ONTOLOGY_VERSION, PREFIXES
+from .namespace import JKT, ONTOLOGY_IRI, ONTOLOGY_VERSION
 from .rdfgraph import plain_graph, quads
+from .rdfwrite import ordered_quads, ordered_triples, sorted_lines, write_rdf
 
 
 # RFC 3987: an IRI has a scheme and never contains spaces, controls, <>"{}|^`\ or surrogates.
@@ -129,41 +131,129 @@ def serialize(graph: Graph | Dataset, fmt: str, *, description: str | None = Non
         raise GraphError(f"unknown RDF format {fmt!r}; use one of {', '.join(RDF_FORMATS)}")
     if RDF_FORMATS[fmt].quads and not isinstance(graph, Dataset):
         raise GraphError(f"format {fmt!r} needs named graphs; export the dataset (out/graph.trig)")
+    if fmt in OXIGRAPH_WRITES:
+        return _serialize_ox(graph, fmt, description)
     check_graph(graph, xml=fmt == "xml")
     try:
-        return _serialize(graph, fmt, description)
+        return _serialize(graph, fmt)
     except RecursionError:  # rdflib's Turtle writers recurse into nested blank nodes
         raise GraphError(f"cannot write {fmt}: blank nodes are nested too deeply; export N-Triples or N-Quads instead") from None
 
 
-def _serialize(graph: Graph | Dataset, fmt: str, description: str | None) -> bytes:
-    name = RDF_FORMATS[fmt].rdflib
-    corpus, _ = build_info(graph)
-    header = turtle_header(description or describe(graph), corpus).encode("utf-8")
-    if fmt == "trig":
-        return header + _trig(graph)
+def _serialize(graph: Graph | Dataset, fmt: str) -> bytes:
     if fmt == "jsonld":
         return jsonld_bytes(graph)
+    return plain_graph_bytes(graph, fmt)
+
+
+def _serialize_ox(graph: Graph | Dataset, fmt: str, description: str | None) -> bytes:
+    """Turtle, TriG, N-Triples or N-Quads written by Oxigraph, checked as ``check_graph`` checks.
+
+    Oxigraph refuses what kg refuses (invalid IRIs, strings that are not Unicode); the terms it
+    accepts are checked once each, and any refusal is reported by ``check_graph`` with its details.
+    """
+    return serialize_quads(checked_ox_quads(graph, fmt), fmt, description=description)
+
+
+def checked_ox_quads(graph: Graph | Dataset, fmt: str = "trig") -> list[ox.Quad]:
+    """The graph's quads in pyoxigraph, refused with ``check_graph``'s message if any term cannot be written."""
+    try:
+        quads = ox_quads(graph)
+    except (ValueError, TypeError, UnicodeError) as err:
+        check_graph(graph)
+        raise GraphError(f"cannot write {fmt}: {err}") from None
+    if _first_iri_problem(quads):
+        check_graph(graph)
+    return quads
+
+
+def _first_iri_problem(quads: list[ox.Quad]) -> str | None:
+    iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
+    iris.update(q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal))
+    return next((f"<{iri}> {problem}" for iri in sorted(iris) if (problem := iri_problem(iri))), None)
+
+
+def quads_build_info(quads: list[ox.Quad]) -> tuple[str | None, int | None]:
+    """``build_info`` of pyoxigraph quads: the corpus and document count of the build's provenance."""
+    rdf_type, extraction = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(JKT.Extraction))
+    activities = sorted({q.subject.value for q in quads if q.predicate == rdf_type and q.object == extraction})
+    if not activities:
+        return None, None
+    activity = ox.NamedNode(activities[0])
+    label = next((q.object.value for q in quads if q.subject == activity and q.predicate.value == str(RDFS.label)), None)
+    count = next((q.object.value for q in quads if q.subject == activity and q.predicate.value == str(JKT.documentCount)), None)
+    return (label.removeprefix("kg build of ") if label is not None else None), (int(count) if count is not None else None)
+
+
+def serialize_quads(quads: list[ox.Quad], fmt: str, *, description: str | None = None) -> bytes:
+    """Turtle, TriG, N-Triples or N-Quads of pyoxigraph quads (already checked), in kg's order."""
+    corpus, count = quads_build_info(quads)
+    description = description or (f"kg knowledge graph of {count} documents" if count is not None else "kg knowledge graph")
+    header = turtle_header(description, corpus).encode("utf-8")
+    if fmt == "trig":
+        return write_rdf(ordered_quads(quads), fmt, header=header)  # type: ignore[return-value]
     if fmt == "nq":
-        return _sorted_lines(graph.serialize(format=name, encoding="utf-8"))
+        return sorted_lines(write_rdf(quads, fmt))  # type: ignore[arg-type]
+    if fmt == "nt":
+        return sorted_lines(write_rdf(list({q.triple for q in quads}), fmt))  # type: ignore[arg-type]
+    return write_rdf(ordered_triples(quads), fmt, header=header)  # type: ignore[return-value]
+
+
+def serialize_file(path: Path | str | None, fmt: str) -> bytes:
+    """The graph file ``path`` (default out/) in one of RDF_FORMATS: the bytes of ``serialize(load_graph(path), fmt)``.
+
+    Turtle, TriG, N-Triples and N-Quads go from Oxigraph's parser to its serialiser without
+    rdflib, so that a graph of a million triples exports in seconds.
+    """
+    from .store import load_graph, parse_quads
+
+    if fmt not in OXIGRAPH_WRITES:
+        return serialize(load_graph(path), fmt)
+    quads = parse_quads(path)
+    if problem := _first_iri_problem(quads):
+        raise GraphError(f"{path}: the IRI {problem}; refusing to write a corrupt file")
+    return serialize_quads(quads, fmt)
+
+
+def plain_graph_bytes(graph: Graph | Dataset, fmt: str) -> bytes:
+    """RDF/XML (or another rdflib format) of the graph's triples, subjects in a stable order."""
+    name = RDF_FORMATS[fmt].rdflib
     plain = _sorted_graph(graph)
     try:
-        data = _turtle(plain) if fmt == "ttl" else plain.serialize(format=name, encoding="utf-8")
+        return plain.serialize(format=name, encoding="utf-8")
     except RecursionError:
         raise
     except Exception as err:  # e.g. RDF/XML cannot split a predicate IRI into namespace and name
         raise GraphError(f"cannot write {fmt}: {err}; export Turtle or N-Triples instead") from None
-    if fmt == "nt":
-        return _sorted_lines(data)
-    if fmt == "ttl":
-        return header + data
-    return data
 
 
-def _sorted_lines(data: bytes) -> bytes:
-    # Split on "\n" only: str.splitlines() would also split inside literals at U+2028, U+0085...
-    lines = sorted(line for line in data.decode("utf-8").split("\n") if line.strip())
-    return ("\n".join(lines) + "\n").encode("utf-8")
+#: The formats Oxigraph writes (in kg's order, with kg's prefixes); rdflib writes the others.
+OXIGRAPH_WRITES = ("ttl", "trig", "nt", "nq")
+
+
+def _ox_term(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if term.language:
+        return ox.Literal(term, language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
+    return ox.Literal(term)
+
+
+def ox_quads(graph: Graph | Dataset) -> list[ox.Quad]:
+    """The graph's triples as pyoxigraph quads (named graphs kept for a Dataset)."""
+    default = ox.DefaultGraph()
+    names: dict = {}
+    result = []
+    for s, p, o, g in quads(graph):
+        name = names.get(g)
+        if name is None:
+            name = names[g] = default if g is None or g == DATASET_DEFAULT_GRAPH_ID else _ox_term(getattr(g, "identifier", g))
+        result.append(ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), name))
+    return result
 
 
 class _SortedGraph(Graph):
@@ -186,52 +276,3 @@ class _SortedGraph(Graph):
 def _sorted_graph(graph: Graph | Dataset) -> Graph:
     """The triples (of all named graphs) in one fresh graph that iterates in a stable order."""
     return plain_graph(graph, factory=_SortedGraph)
-
-
-class _TurtleSerializer(TurtleSerializer):
-    """rdflib's Turtle writer, but never inventing prefixes (ns1:): unbound IRIs stay <...>."""
-
-    def get_pname(self, uri, gen_prefix: bool = True):
-        return super().get_pname(uri, gen_prefix=False)
-
-    def label(self, node, position) -> str:
-        text = super().label(node, position)
-        # rdflib abbreviates "2"^^xsd:decimal as 2.0, which reads back as another literal ("2.0"):
-        # keep the abbreviation only when it is the literal's own lexical form.
-        if isinstance(node, Literal) and node.datatype is not None and not text.startswith('"') and text != str(node):
-            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False))
-        return text
-
-
-def _turtle(graph: Graph) -> bytes:
-    stream = io.BytesIO()
-    _TurtleSerializer(graph).serialize(stream, encoding="utf-8")
-    return stream.getvalue()
-
-
-def _turtle_body(triples: Graph) -> str:
-    """Turtle for some triples without the @prefix lines rdflib puts at the top."""
-    text = _turtle(triples).decode("utf-8")
-    lines = text.split("\n")
-    while lines and (lines[0].startswith("@prefix") or not lines[0].strip()):
-        lines.pop(0)
-    return "\n".join(lines).strip("\n")
-
-
-def _trig(dataset: Dataset) -> bytes:
-    """TriG with the named graphs in IRI order (rdflib's own order follows its store's hashing).
-
-    Graph blocks are not indented: that would change the text of multi-line string literals.
-    """
-    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
-    blocks = []
-    default_id = DATASET_DEFAULT_GRAPH_ID
-    for context in sorted(dataset.graphs(), key=lambda g: (g.identifier != default_id, str(g.identifier))):
-        if len(context) == 0:
-            continue
-        body = _turtle_body(_sorted_graph(context))
-        if context.identifier == default_id:
-            blocks.append(f"{body}\n")
-        else:
-            blocks.append(f"<{context.identifier}> {{\n{body}\n}}\n")
-    return (prefixes + "\n" + "\n".join(blocks)).encode("utf-8")

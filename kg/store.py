@@ -34,6 +34,48 @@ DEFAULT_GRAPH_FILES = ("graph.trig", "graph.ttl")
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
+#: The on-disk Oxigraph store a build writes beside its graph files (``out/store``).
+STORE_NAME = "store"
+_STAMP = "graph.json"
+
+
+def write_persistent_store(out_dir: Path, graph_file: Path, trig: bytes, union: bytes) -> Path:
+    """Write ``out_dir/store``: an Oxigraph database of the build, opened by ``kg query``, ``serve`` and ``stats``.
+
+    It holds the named graphs of ``trig`` and, in its default graph, their merge ``union`` (the
+    Turtle file), as kg's query store expects (Oxigraph's bulk loader parses them faster than
+    Python hands it the quads). A stamp records the size and modification time of
+    ``graph_file``: a store whose graph file changed since is ignored.
+    """
+    from .files import replace_directory, write_atomic
+
+    def fill(directory: Path) -> None:
+        store = ox.Store(str(directory / "oxigraph"))
+        store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+        store.bulk_load(union, format=ox.RdfFormat.TURTLE)
+        store.flush()
+        del store
+        stat = graph_file.stat()
+        stamp = {"graph": graph_file.name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        write_atomic(directory / _STAMP, json.dumps(stamp, sort_keys=True).encode())
+
+    return replace_directory(out_dir / STORE_NAME, fill)
+
+
+def persistent_store(graph_file: Path | str) -> Path | None:
+    """The Oxigraph database a build wrote for ``graph_file``, if it is there and the file unchanged since."""
+    graph_file = Path(graph_file)
+    directory = graph_file.parent / STORE_NAME
+    try:
+        stamp = json.loads((directory / _STAMP).read_text(encoding="utf-8"))
+        stat = graph_file.stat()
+    except (OSError, ValueError):
+        return None
+    if stamp.get("graph") != graph_file.name or stamp.get("size") != stat.st_size or stamp.get("mtime_ns") != stat.st_mtime_ns:
+        return None
+    return directory / "oxigraph"
+
+
 def resolve_graph_path(path: Path | str | None = None) -> Path:
     """A graph file: the path itself, or graph.trig / graph.ttl inside a directory (default out/)."""
     path = Path(path) if path is not None else Path("out")
@@ -188,6 +230,18 @@ def to_rdflib(term: Any) -> Any:
     if isinstance(term, ox.Triple):
         return (to_rdflib(term.subject), to_rdflib(term.predicate), to_rdflib(term.object))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def parse_quads(path: Path | str | None = None, *, fmt: str | None = None) -> list[ox.Quad]:
+    """Check and parse a graph file into pyoxigraph quads (triples files land in the default graph)."""
+    path, text, oxfmt = read_checked(path, fmt)
+    try:
+        quads = list(ox.parse(text, format=oxfmt, base_iri=path.resolve().as_uri()))
+    except (SyntaxError, ValueError) as err:
+        raise GraphError(syntax_message(path, oxfmt, err)) from None
+    if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+        raise GraphError(f"{path}: RDF 1.2 triple terms are not supported; kg reads RDF 1.1 graphs")
+    return quads
 
 
 def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dataset:

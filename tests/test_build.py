@@ -102,12 +102,13 @@ def test_python_dash_m_and_console_script_help():
 @pytest.mark.slow
 @pytest.mark.slow
 def test_builds_in_separate_processes_are_byte_identical(tmp_path):
-    """Any PYTHONHASHSEED, any working directory, absolute or relative corpus path: the same bytes."""
+    """Any PYTHONHASHSEED, any working directory, absolute or relative corpus path, any --jobs: the same bytes."""
     outputs = []
-    for n, (seed, cwd, corpus) in enumerate([("1", ROOT, "corpus"), ("4242", tmp_path, str(ROOT / "corpus"))]):
+    for n, (seed, cwd, corpus, jobs) in enumerate([("1", ROOT, "corpus", "1"), ("4242", tmp_path, str(ROOT / "corpus"), "2")]):
         out = tmp_path / f"out{n}"
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run([sys.executable, "-m", "kg", "build", corpus, "--out", str(out)], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        command = [sys.executable, "-m", "kg", "build", corpus, "--out", str(out), "--jobs", jobs]
+        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr
         outputs.append(out)
     for name in ("graph.ttl", "graph.trig", "graph.html"):

@@ -9,7 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..store import load_oxigraph
+from ..store import load_oxigraph, persistent_store, resolve_graph_path
 from .safety import inspect_query
 from .terms import PREFIXES, to_ox
 
@@ -37,8 +37,19 @@ class KGStore:
         else:
             self.merged = store
 
+    @classmethod
+    def prepared(cls, store: ox.Store) -> KGStore:
+        """A store that already holds the named graphs and their merge in its default graph (``out/store``)."""
+        self = cls.__new__(cls)
+        self._store, self._full_ready, self._lock = store, True, threading.Lock()
+        self.graph_names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+        self.merged = store
+        return self
+
     def __len__(self) -> int:
         """The number of distinct triples."""
+        if self.merged is self._store and self.graph_names:
+            return int(next(iter(self.merged.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
         return len(self.merged)
 
     @property
@@ -58,8 +69,15 @@ class KGStore:
 
 
 def load_store(path: Path | str | None = None) -> KGStore:
-    """Parse a graph file (default out/) into Oxigraph, defensively; named graphs are kept."""
-    return KGStore(load_oxigraph(path)[1])
+    """Open the build's Oxigraph database beside a graph file (default out/), else parse the file defensively."""
+    resolved = resolve_graph_path(path)
+    database = persistent_store(resolved)
+    if database is not None:
+        try:
+            return KGStore.prepared(ox.Store.read_only(str(database)))
+        except OSError:  # damaged or locked: the file says the same
+            pass
+    return KGStore(load_oxigraph(resolved)[1])
 
 
 def merge_named_graphs(store: ox.Store) -> ox.Store:
