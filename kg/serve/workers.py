@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from ..errors import KGError
 from ..query import LOAD_TIMEOUT, QueryProcess, QueryTimeout, run_bounded, timeout_message
+from ..query.bounded import ProcessTemplate
 from .protocol import Job, Limits, Response, error, execute
 
 
@@ -90,15 +91,33 @@ class ProcessExecutor:
         self._known_slow: dict[Job, None] = {}  # insertion-ordered: the oldest is forgotten first
         self.triples = 0
         self._spares: queue.Queue[QueryProcess] = queue.Queue()
-        started = [self._start() for _ in range(max(1, workers) + 1)]
-        for worker in started:
-            self.triples = worker.wait_ready(load_timeout)
+        # The template loads the graph once; query processes are forked from it, ready at once.
+        self._template: ProcessTemplate | None = ProcessTemplate(path, context=self._context)
+        try:
+            self.triples = self._template.wait_ready(load_timeout)
+            started = [self._start() for _ in range(max(1, workers) + 1)]
+            for worker in started:
+                worker.wait_ready(load_timeout)
+        except BaseException:
+            self.close()
+            raise
         for worker in started[:-1]:
             self._idle.put(worker)
         self._spares.put(started[-1])  # loaded and waiting: a slow query's place is taken at once
 
     def _start(self) -> QueryProcess:
-        worker = QueryProcess(self.path, context=self._context, max_memory=self.limits.max_memory)
+        """A new query process: forked from the template, or (if the template has gone) loading the graph itself."""
+        worker: QueryProcess | None = None
+        template = self._template
+        if template is not None:
+            try:
+                worker = template.fork(self.limits.max_memory)
+            except KGError as err:
+                self._template = None
+                print(f"kg serve: the query process template failed ({err}); query processes now load the graph themselves", file=sys.stderr)
+                template.close()
+        if worker is None:
+            worker = QueryProcess(self.path, context=self._context, max_memory=self.limits.max_memory)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -195,3 +214,5 @@ class ProcessExecutor:
             self._all.clear()
         for worker in workers:
             worker.kill()
+        if self._template is not None:
+            self._template.close()
