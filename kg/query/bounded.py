@@ -139,6 +139,15 @@ class QueryProcess:
         self.kill()
         raise QueryTimeout(timeout_message(timeout))
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user and system) the process has used so far, or None where /proc does not tell."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def renice(self, niceness: int) -> None:
         """Lower the process's CPU priority (it can never be raised again)."""
         try:
