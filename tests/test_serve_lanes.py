@@ -41,6 +41,7 @@ def test_template_forks_ready_query_processes():
         with pytest.raises(ProcessLookupError):
             os.kill(first.pid, 0)
         assert ask(second, CHEAP).body.count(b"https://w3id.org/jk-tech/id/") == 4
+        second.kill()
     finally:
         template.close()
     assert not template.alive()

@@ -7,6 +7,7 @@ killed and replaced (kg.query.bounded); the server survives expensive queries.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import sys
 import threading
@@ -93,12 +94,13 @@ class ProcessExecutor:
         self.triples = 0
         self._spares: queue.Queue[QueryProcess] = queue.Queue()
         # The template loads the graph once; query processes are forked from it, ready at once.
-        self._template: ProcessTemplate | None = ProcessTemplate(path, context=self._context)
+        self._template: ProcessTemplate | None = ProcessTemplate(path, context=self._context) if hasattr(os, "fork") else None
         try:
-            self.triples = self._template.wait_ready(load_timeout)
+            if self._template is not None:
+                self.triples = self._template.wait_ready(load_timeout)
             started = [self._start() for _ in range(max(1, workers) + 1)]
             for worker in started:
-                worker.wait_ready(load_timeout)
+                self.triples = worker.wait_ready(load_timeout)
         except BaseException:
             self.close()
             raise
