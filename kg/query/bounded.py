@@ -177,6 +177,16 @@ class ForkedProcess(QueryProcess):
         self.conn.close()
 
 
+def _die_with_parent() -> None:
+    """Be killed when the parent (the template) exits, as it does when the server has gone (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _template_main(control: Any, path: str) -> None:
     """The template process: load the graph and parse the library once, then fork a ready query
     process for each pipe end it is sent, and kill and reap its processes when asked."""
@@ -209,6 +219,7 @@ def _template_main(control: Any, path: str) -> None:
             code = 0
             try:
                 control.close()
+                _die_with_parent()
                 conn = Connection(fd)
                 _limit_memory(value)
                 conn.send(("ready", len(store)))
