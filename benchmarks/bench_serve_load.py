@@ -87,6 +87,7 @@ def percentile(values: list[float], share: float) -> float:
 def run(url: str, clients: int, queries: int, expensive: int, stalled: int, timeout: float) -> dict:
     texts = cheap_queries()
     latencies: list[float] = []
+    starts: list[float] = []
     errors: list[int] = []
     expensive_statuses: list[int] = []
     done = threading.Event()
@@ -94,20 +95,23 @@ def run(url: str, clients: int, queries: int, expensive: int, stalled: int, time
 
     def cheap_client(k: int) -> None:
         for i in range(queries):
+            sent = time.perf_counter()
             status, seconds = ask(url, texts[(k + i) % len(texts)], timeout=timeout + 10)
             with lock:
                 latencies.append(seconds)
+                starts.append(sent)
                 if status != 200:
                     errors.append(status)
 
-    def expensive_client() -> None:
+    def expensive_client(k: int) -> None:
+        # Each client's query text differs, so the server runs them all (identical requests would share one run).
         while not done.is_set():
-            status, _ = ask(url, EXPENSIVE, timeout=timeout + 10)
+            status, _ = ask(url, f"{EXPENSIVE} # client {k}", timeout=timeout + 10)
             with lock:
                 expensive_statuses.append(status)
 
     sockets = stall(url, stalled)
-    heavy = [threading.Thread(target=expensive_client, daemon=True) for _ in range(expensive)]
+    heavy = [threading.Thread(target=expensive_client, args=(k,), daemon=True) for k in range(expensive)]
     for thread in heavy:
         thread.start()
     time.sleep(0.3)  # the expensive queries are running before the cheap clients start
@@ -132,6 +136,9 @@ def run(url: str, clients: int, queries: int, expensive: int, stalled: int, time
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p99_ms": round(1000 * percentile(latencies, 0.99), 1),
         "max_ms": round(1000 * max(latencies), 1),
+        "slowest_ms_sent_at_ms": sorted(
+            ([round(1000 * s), round(1000 * (t - started))] for s, t in zip(latencies, starts)), reverse=True
+        )[:6],
         "errors": len(errors),
         "error_statuses": sorted(set(errors)),
         "expensive_statuses": {str(s): expensive_statuses.count(s) for s in sorted(set(expensive_statuses))},

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import socket
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,27 @@ def _limit_memory(max_memory: int | None) -> None:
         pass
 
 
+def _warm(store: Any) -> None:
+    """Parse the library's queries now (30-120 ms each), not in their first answer's time."""
+    for entry in library().values():
+        inspect_query(entry.text, PREFIXES)
+
+
+def _serve_tasks(conn: Any, store: Any, max_memory: int | None) -> None:
+    """Run each task (a callable taking the store) received on the pipe until it closes."""
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the parent has gone: exit with it
+            return
+        try:
+            conn.send(("ok", task(store)))
+        except KGError as err:
+            conn.send(("error", err))
+        except MemoryError:
+            conn.send(("error", QueryError(f"query stopped: it needed more than {max_memory // 2**20} MiB of memory; narrow it")))
+
+
 def _process_main(conn: Any, path: str, max_memory: int | None, quiet: bool) -> None:
     """A query process: load the graph once, then run each task (a callable taking the store) until the pipe closes."""
     if quiet:  # errors come back through the pipe; an aborting engine's backtrace would only add noise
@@ -59,20 +83,9 @@ def _process_main(conn: Any, path: str, max_memory: int | None, quiet: bool) -> 
         conn.send(("error", err))
         return
     _limit_memory(max_memory)
-    for entry in library().values():  # parse the common queries now (30-120 ms each), not in their first answer's time
-        inspect_query(entry.text, PREFIXES)
+    _warm(store)
     conn.send(("ready", len(store)))
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):  # the parent has gone: exit with it
-            return
-        try:
-            conn.send(("ok", task(store)))
-        except KGError as err:
-            conn.send(("error", err))
-        except MemoryError:
-            conn.send(("error", QueryError(f"query stopped: it needed more than {max_memory // 2**20} MiB of memory; narrow it")))
+    _serve_tasks(conn, store, max_memory)
 
 
 class QueryProcess:
@@ -89,6 +102,7 @@ class QueryProcess:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_process_main, args=(child, str(path), max_memory, quiet), daemon=True)
         self.process.start()
+        self.pid = self.process.pid
         child.close()
 
     def wait_ready(self, seconds: float = LOAD_TIMEOUT) -> int:
@@ -125,10 +139,19 @@ class QueryProcess:
         self.kill()
         raise QueryTimeout(timeout_message(timeout))
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user and system) the process has used so far, or None where /proc does not tell."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def renice(self, niceness: int) -> None:
         """Lower the process's CPU priority (it can never be raised again)."""
         try:
-            os.setpriority(os.PRIO_PROCESS, self.process.pid, niceness)
+            os.setpriority(os.PRIO_PROCESS, self.pid, niceness)
         except (OSError, AttributeError):
             pass
 
@@ -137,6 +160,150 @@ class QueryProcess:
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+
+
+class ForkedProcess(QueryProcess):
+    """A query process forked from a ``ProcessTemplate``: the graph is loaded and the library parsed
+    already, so it is ready in milliseconds and costs no CPU to start. Its template reaps it."""
+
+    def __init__(self, template: "ProcessTemplate", pid: int, conn: Any, max_memory: int | None) -> None:
+        self.template, self.pid, self.conn, self.max_memory = template, pid, conn, max_memory
+        self._killed = False
+
+    def kill(self) -> None:
+        if not self._killed:
+            self._killed = True
+            self.template.reap(self.pid)
+        self.conn.close()
+
+
+def _die_with_parent() -> None:
+    """Be killed when the parent (the template) exits, as it does when the server has gone (Linux only)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _template_main(control: Any, path: str) -> None:
+    """The template process: load the graph and parse the library once, then fork a ready query
+    process for each pipe end it is sent, and kill and reap its processes when asked."""
+    from multiprocessing.connection import Connection
+    from multiprocessing.reduction import recv_handle
+
+    try:
+        store = load_store(path)
+    except KGError as err:
+        control.send(("error", err))
+        return
+    _warm(store)
+    control.send(("ready", len(store)))
+    while True:
+        try:
+            request, value = control.recv()
+        except (EOFError, OSError):  # the server has gone
+            return
+        if request == "reap":  # a child is reaped only here, so its pid is never reused while the server knows it
+            try:
+                os.kill(value, signal.SIGKILL)
+                os.waitpid(value, 0)
+            except OSError:
+                pass
+            control.send(("ok", value))
+            continue
+        fd = recv_handle(control)
+        pid = os.fork()
+        if pid == 0:  # the query process: the template's memory, shared until written
+            code = 0
+            try:
+                control.close()
+                _die_with_parent()
+                conn = Connection(fd)
+                _limit_memory(value)
+                conn.send(("ready", len(store)))
+                _serve_tasks(conn, store, value)
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(fd)
+        control.send(("ok", pid))
+
+
+class ProcessTemplate:
+    """A process holding the graph loaded and the query library parsed, forking query processes on request.
+
+    Starting a query process by loading the graph costs about a second of CPU (and more for large
+    graphs); forking one from the template costs milliseconds, and the forked processes share the
+    template's memory until they write to it.
+    """
+
+    def __init__(self, path: Path | str, *, context: str = "spawn") -> None:
+        ctx = multiprocessing.get_context(context)
+        self.control, child = ctx.Pipe()
+        self.process = ctx.Process(target=_template_main, args=(child, str(path)), daemon=True)
+        self.process.start()
+        child.close()
+        self._lock = threading.Lock()
+
+    def wait_ready(self, seconds: float = LOAD_TIMEOUT) -> int:
+        """Wait until the graph is loaded; return its number of triples."""
+        if not self.control.poll(seconds):
+            self.close()
+            raise GraphError(f"loading the graph took more than {seconds:.0f} s")
+        try:
+            status, value = self.control.recv()
+        except (EOFError, OSError):
+            raise GraphError("the query process template died while loading the graph") from None
+        if status == "error":
+            raise value
+        return value
+
+    def _ask(self, request: str, value: Any, handle: int | None = None) -> Any:
+        from multiprocessing.reduction import send_handle
+
+        with self._lock:
+            try:
+                self.control.send((request, value))
+                if handle is not None:
+                    send_handle(self.control, handle, self.process.pid)
+                if not self.control.poll(10):
+                    raise QueryError("the query process template stopped answering")
+                return self.control.recv()[1]
+            except (EOFError, OSError):
+                raise QueryError("the query process template has gone") from None
+
+    def fork(self, max_memory: int | None = None) -> ForkedProcess:
+        """A ready query process (raises QueryError if the template has gone)."""
+        ours, theirs = socket.socketpair()
+        try:
+            pid = self._ask("fork", max_memory, theirs.fileno())
+        finally:
+            theirs.close()
+        from multiprocessing.connection import Connection
+
+        return ForkedProcess(self, pid, Connection(ours.detach()), max_memory)
+
+    def reap(self, pid: int) -> None:
+        """Kill a forked process and reap it."""
+        try:
+            self._ask("reap", pid)
+        except QueryError:  # the template has gone, and the process was reparented
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.control.close()
 
 
 def run_bounded(path: Path | str, task: Any, *, timeout: float, max_memory: int | None = None) -> Any:

@@ -1,11 +1,13 @@
 """A read-only, bounded SPARQL 1.1 Protocol endpoint, on the standard library's HTTP server.
 
 ``Endpoint.handle(request)`` answers one ``Request`` without a socket; ``serve()`` puts it behind
-``ThreadingHTTPServer``. Queries run in worker processes that hold the graph in Oxigraph; a
-query that outlives ``timeout`` has its worker killed and replaced, so the server survives
-expensive queries. Cheap queries stay fast while expensive ones run: a query still running after
-``Limits.fast_seconds`` moves to the slow lane (its process gets the lowest CPU priority and a
-fresh process takes its place), and at most ``workers`` queries may be in the slow lane at once.
+``ThreadingHTTPServer``. Queries run in worker processes that hold the graph in Oxigraph, forked
+from a template process that loaded it once; a query that outlives ``timeout`` has its worker
+killed and replaced, so the server survives expensive queries. Cheap queries stay fast while
+expensive ones run: a query still running after ``Limits.fast_seconds`` moves to the slow lane
+(its process gets the lowest CPU priority and a forked process takes its place), and at most
+``workers`` queries may be in the slow lane at once (one more is stopped once it has used
+``fast_seconds`` of CPU).
 
 The package, by job: ``protocol`` (requests, responses, limits, media types), ``endpoint`` (the
 rules and the answer cache), ``workers`` (the worker pool and its time limits), ``description``

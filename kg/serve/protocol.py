@@ -58,7 +58,7 @@ class Limits:
     timeout: float = 10.0
     max_results: int = 10_000
     allow_service: bool = False
-    fast_seconds: float = 0.25  # a query running longer moves to the slow lane
+    fast_seconds: float = 0.25  # a query running longer moves to the slow lane (and one using this much CPU is "slow")
     max_memory: int | None = 2 * 2**30  # bytes a query process may allocate beyond its graph
     read_timeout: float = 10.0  # seconds a client has to send its request
     max_connections: int = 256  # handler threads; further connections wait in the listen backlog

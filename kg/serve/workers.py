@@ -7,6 +7,7 @@ killed and replaced (kg.query.bounded); the server survives expensive queries.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import sys
 import threading
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 
 from ..errors import KGError
 from ..query import LOAD_TIMEOUT, QueryProcess, QueryTimeout, run_bounded, timeout_message
+from ..query.bounded import ProcessTemplate
 from .protocol import Job, Limits, Response, error, execute
 
 
@@ -69,12 +71,13 @@ class ProcessExecutor:
 
     Every query starts on an idle process of the fast lane (``workers`` processes). One still
     running after ``limits.fast_seconds`` moves to the slow lane: its process is reniced to the
-    lowest CPU priority and a fresh process takes its place in the fast lane. The slow lane holds
-    at most ``workers`` queries; a query that would exceed that is stopped (503). A query past
-    ``limits.timeout`` is stopped (503); a slow-lane process is discarded after its query, since
-    its priority cannot be raised again. A query that went to the slow lane once is remembered
-    (the last ``KNOWN_SLOW`` of them): sent again, it starts in a fresh low-priority process of its
-    own and never holds a fast-lane process at all.
+    lowest CPU priority and a process forked from the template (loaded and ready) takes its place
+    in the fast lane. The slow lane holds at most ``workers`` queries; a query beyond that is
+    stopped (503) once it has used ``fast_seconds`` of CPU, so that a cheap query merely delayed by
+    a busy machine still finishes. A query past ``limits.timeout`` is stopped (503); a slow-lane
+    process is discarded after its query, since its priority cannot be raised again. A query that
+    used ``fast_seconds`` of CPU is remembered (the last ``KNOWN_SLOW`` of them): sent again, it
+    starts in a fresh low-priority process of its own and never holds a fast-lane process at all.
     """
 
     KNOWN_SLOW = 256
@@ -90,15 +93,34 @@ class ProcessExecutor:
         self._known_slow: dict[Job, None] = {}  # insertion-ordered: the oldest is forgotten first
         self.triples = 0
         self._spares: queue.Queue[QueryProcess] = queue.Queue()
-        started = [self._start() for _ in range(max(1, workers) + 1)]
-        for worker in started:
-            self.triples = worker.wait_ready(load_timeout)
+        # The template loads the graph once; query processes are forked from it, ready at once.
+        self._template: ProcessTemplate | None = ProcessTemplate(path, context=self._context) if hasattr(os, "fork") else None
+        try:
+            if self._template is not None:
+                self.triples = self._template.wait_ready(load_timeout)
+            started = [self._start() for _ in range(max(1, workers) + 1)]
+            for worker in started:
+                self.triples = worker.wait_ready(load_timeout)
+        except BaseException:
+            self.close()
+            raise
         for worker in started[:-1]:
             self._idle.put(worker)
         self._spares.put(started[-1])  # loaded and waiting: a slow query's place is taken at once
 
     def _start(self) -> QueryProcess:
-        worker = QueryProcess(self.path, context=self._context, max_memory=self.limits.max_memory)
+        """A new query process: forked from the template, or (if the template has gone) loading the graph itself."""
+        worker: QueryProcess | None = None
+        template = self._template
+        if template is not None:
+            try:
+                worker = template.fork(self.limits.max_memory)
+            except KGError as err:
+                self._template = None
+                print(f"kg serve: the query process template failed ({err}); query processes now load the graph themselves", file=sys.stderr)
+                template.close()
+        if worker is None:
+            worker = QueryProcess(self.path, context=self._context, max_memory=self.limits.max_memory)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -138,17 +160,23 @@ class ProcessExecutor:
         except queue.Empty:
             return error(503, f"all query workers stayed busy for {timeout:g} s; try again later")
         try:
+            cpu_before = worker.cpu_seconds()
             worker.send(partial(execute, job=job, limits=self.limits))
             if worker.poll(max(0.0, min(self.limits.fast_seconds, timeout - (time.monotonic() - started)))):
                 response = worker.receive()
                 self._idle.put(worker)
                 return response
-            self._remember_slow(job)
-            return self._slow_lane(worker, started)
         except (KGError, EOFError, OSError):
             self._discard(worker)
             self._replace()
             return error(500, "the query worker crashed; it has been restarted")
+        return self._slow_lane(job, worker, started, cpu_before)
+
+    @staticmethod
+    def _cpu_used(worker: QueryProcess, before: float | None, sent: float) -> float:
+        """CPU seconds the worker's query has used (seconds on the clock where the OS does not tell)."""
+        now = worker.cpu_seconds()
+        return time.monotonic() - sent if before is None or now is None else now - before
 
     def _remember_slow(self, job: Job) -> None:
         with self._lock:
@@ -174,20 +202,38 @@ class ProcessExecutor:
             self._discard(worker)
             self._slow.release()
 
-    def _slow_lane(self, worker: QueryProcess, started: float) -> Response:
-        """Finish a long query at low CPU priority, its fast-lane place taken by a fresh process."""
+    def _slow_lane(self, job: Job, worker: QueryProcess, started: float, cpu_before: float | None) -> Response:
+        """Finish a long query at low CPU priority, its fast-lane place taken by a fresh process.
+
+        With the slow lane full, the query is stopped (503) once it has used ``fast_seconds`` of CPU:
+        on a busy machine a cheap query can outlast ``fast_seconds`` on the clock while waiting for
+        the CPU, and it is left to finish. Only a query that used that much CPU is remembered as slow.
+        """
         self._replace()
-        if not self._slow.acquire(blocking=False):
-            self._discard(worker)
-            return error(503, f"{self.slow_slots} long queries are running already; this one was stopped; try again later or narrow it")
+        worker.renice(19)
+        budget, deadline = self.limits.fast_seconds, started + self.limits.timeout
+        slot = self._slow.acquire(blocking=False)
         try:
-            worker.renice(19)
-            if worker.poll(max(0.0, self.limits.timeout - (time.monotonic() - started))):
-                return worker.receive()
-            return error(503, timeout_message(self.limits.timeout))
+            while True:
+                left = deadline - time.monotonic()
+                if worker.poll(max(0.0, left if slot else min(left, 0.02))):
+                    response = worker.receive()
+                    break
+                if time.monotonic() >= deadline:
+                    response = error(503, timeout_message(self.limits.timeout))
+                    break
+                if not slot and self._cpu_used(worker, cpu_before, started) >= budget:
+                    response = error(503, f"{self.slow_slots} long queries are running already; this one was stopped; try again later or narrow it")
+                    break
+            if self._cpu_used(worker, cpu_before, started) >= budget:
+                self._remember_slow(job)
+            return response
+        except (KGError, EOFError, OSError) as err:
+            return error(500, f"the query worker crashed: {err}")
         finally:
             self._discard(worker)
-            self._slow.release()
+            if slot:
+                self._slow.release()
 
     def close(self) -> None:
         with self._lock:
@@ -195,3 +241,5 @@ class ProcessExecutor:
             self._all.clear()
         for worker in workers:
             worker.kill()
+        if self._template is not None:
+            self._template.close()
