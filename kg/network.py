@@ -242,7 +242,7 @@ def _add_mentions(graph: Graph, nx_graph: nx.MultiDiGraph, evidence: _Evidence, 
         if isinstance(sentence, URIRef):
             sentences.setdefault(key, set()).add(sentence)
     for key, found in sentences.items():
-        items = sorted((evidence.sentence(s) for s in found), key=lambda e: (e["document"], e["offset"]))
+        items = sorted((evidence.sentence(s) for s in found), key=lambda e: (e["document"], e["offset"], e["document_iri"], e["sentence"]))
         nx_graph.nodes[key]["evidence"] = items[:max_evidence]
 
 
@@ -305,7 +305,8 @@ def _add_relations(graph: Graph, nx_graph: nx.MultiDiGraph, labels: dict[URIRef,
             confidence = graph.value(assertion, JKT.confidence)
             if confidence is not None:
                 confidences.append(float(confidence.toPython()))
-        items = sorted({(e["document"], e["offset"], e["sentence"]): e for e in items}.values(), key=lambda e: (e["document"], e["offset"]))
+        unique = {(e["document"], e["offset"], e["sentence"]): e for e in items}.values()
+        items = sorted(unique, key=lambda e: (e["document"], e["offset"], e["document_iri"], e["sentence"]))
         relation = local_name(p)
         nx_graph.add_edge(
             s, o, key=relation,
