@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .files import remove_files, write_all_atomic
+from .files import remove_files, remove_stale_temporaries, write_all_atomic
 from .resources import GAZETTEER_PATH, PACKAGE_DIR, PATTERNS_DIR
 
 if TYPE_CHECKING:
@@ -106,7 +106,9 @@ class ExtractionCache:
             write_all_atomic(outputs)
 
     def prune(self) -> int:
-        """Remove the entries this build did not use; return how many."""
+        """Remove the entries this build did not use (and temporaries of killed builds); return how many."""
+        for folder in self.directory.glob("*/"):
+            remove_stale_temporaries(folder)
         stale = [p for p in self.directory.glob("*/*.pickle") if p not in self.used]
         remove_files(stale)
         return len(stale)
