@@ -10,7 +10,7 @@ The public API::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from .build import build_graph  # noqa: E402
 from .errors import KGError, QueryError  # noqa: E402

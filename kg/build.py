@@ -19,7 +19,8 @@ from .serialize import checked_ox_quads, quads_build_info, turtle_header
 from .files import output_lock, remove_stale_temporaries, write_all_atomic
 from .facts import DocumentFacts
 from .claimgraph import add_claims
-from .graph import BuildInfo, facts_to_dataset, union
+from .graph import BuildInfo, facts_to_dataset
+from .rdfgraph import plain_graph
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -44,7 +45,7 @@ class BuildResult:
     @cached_property
     def graph(self):
         """All triples of the dataset as one plain graph (what graph.ttl holds)."""
-        return union(self.dataset)
+        return plain_graph(self.dataset)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from ._version import __version__
 from .files import remove_files, remove_stale_temporaries, write_all_atomic
 from .resources import GAZETTEER_PATH, PACKAGE_DIR, PATTERNS_DIR
 

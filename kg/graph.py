@@ -1,7 +1,7 @@
 """Facts -> RDF. rdflib starts here; IRIs are minted from canonical ids and offsets only.
 
 The result is an rdflib ``Dataset`` with one named graph per document (named by the document's
-IRI) and one for the build's provenance; ``union(dataset)`` is the plain graph written as Turtle.
+IRI) and one for the build's provenance; ``rdfgraph.plain_graph(dataset)`` is the plain graph written as Turtle.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from . import __version__
+from ._version import __version__
 from .facts import DocumentFacts, Entity, Figure, Relation
 from .gazetteer import Gazetteer, default_gazetteer
 from .namespace import (
@@ -347,13 +347,3 @@ def facts_to_dataset(documents: list[DocumentFacts], info: BuildInfo, gazetteer:
         for relation in facts.relations:
             _add_relation(graph, relation, sentence_iri(relation.article_id, relation.sentence_start, ends[relation.sentence_start]), activity)
     return dataset
-
-
-def union(dataset: Dataset) -> Graph:
-    """All triples of all named graphs in one plain graph, with kg's prefixes."""
-    graph = bind_prefixes(Graph())
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        if isinstance(s, BNode) or isinstance(o, BNode):
-            raise ValueError("kg graphs never contain blank nodes")
-        graph.add((s, p, o))
-    return graph
