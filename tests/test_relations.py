@@ -167,3 +167,16 @@ def test_since_dates_a_relation_only_when_it_governs_it(nlp):
     unrelated = nlp(make_doc(nlp, "Optimism is the highest since the 2015 talks that saw Japan impose export controls on South Korea.",
                              year=2024))._.relations
     assert all(r.period is None for r in unrelated if r.predicate == "imposesExportControlsOn")
+
+
+def test_who_reports_an_act_is_not_its_actor(nlp):
+    from kg.nlp import make_doc
+
+    def relations(text):
+        return {(r.subject_id, r.predicate, r.object_id) for r in nlp(make_doc(nlp, text, year=2024))._.relations}
+
+    # a ministry reporting its government's act stands for the country
+    assert ("japan", "liftsExportControlsOn", "south-korea") in relations(
+        "The Ministry of Economy, Trade and Industry said curbs on exports to South Korea had been lifted.")
+    # "X said it ...": the speaker is the actor
+    assert ("japan", "imposesExportControlsOn", "south-korea") in relations("Japan said it imposed export controls on South Korea.")

@@ -52,6 +52,11 @@ def cue_sets(data: dict[str, Any]) -> dict[str, frozenset[str]]:
     return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
 
 
+def reporting_verbs() -> frozenset[str]:
+    """Verbs that report what someone said ("say", "announce"): their subject is a source, not an actor."""
+    return modality_cues()["reporting_verbs"]
+
+
 @lru_cache(maxsize=1)
 def agent_descriptions() -> dict[str, frozenset[str]]:
     """Nouns of definite descriptions of agents ("the ministry") -> entity types they may refer to."""

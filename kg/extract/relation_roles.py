@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from ..gazetteer import default_gazetteer
+from .modality import reporting_verbs
 from .periods import clause_head
 
 
@@ -30,6 +32,22 @@ class Mention:
     end: int
     ids: tuple[str, ...]
     type: str
+
+
+def _speaker_tokens(trigger: Span) -> set[int]:
+    """Tokens of the subject of a reporting verb whose reported clause holds the trigger ("METI said ...")."""
+    cues = reporting_verbs()
+    token, below = trigger.root, None
+    for _ in range(8):
+        if below is not None and below.dep_ == "ccomp" and token.lemma_.lower() in cues:
+            subjects = [c for c in below.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subjects or any(c.pos_ == "PRON" for c in subjects):
+                return set()  # "Samsung said it would invest": the speaker is the actor
+            return {t.i for c in token.children if c.dep_ == "nsubj" for t in c.subtree}
+        if token.head.i == token.i:
+            return set()
+        below, token = token, token.head
+    return set()
 
 
 class Participants:
@@ -98,6 +116,21 @@ class Participants:
         return text.removesuffix(" the").removeprefix("the ").strip()
 
     def _subjects(self, doc: Doc, rule: dict, trigger: Span, mentions: list[Mention], types: set[str]) -> list[Mention]:
+        speakers = _speaker_tokens(trigger)
+        found = self._actors(doc, rule, trigger, [m for m in mentions if not speakers & set(range(m.start, m.end))], types)
+        if found or not speakers:
+            return found
+        # "The ministry said curbs were lifted": the speaker is the source, not the actor; a
+        # government body that reports its government's act stands for its country.
+        gazetteer = default_gazetteer()
+        for m in mentions:
+            if speakers & set(range(m.start, m.end)) and m.type == "Organization":
+                countries = [gazetteer[i].country for i in m.ids if i in gazetteer and gazetteer[i].country]
+                if countries and "Country" in types:
+                    return [Mention(m.start, m.end, (countries[0],), "Country")]
+        return []
+
+    def _actors(self, doc: Doc, rule: dict, trigger: Span, mentions: list[Mention], types: set[str]) -> list[Mention]:
         sent = trigger.sent
         candidates = [m for m in mentions if m.type in types and not (trigger.start <= m.start < trigger.end)
                       and not self._locative(doc, m)]
