@@ -67,6 +67,7 @@ def test_cue_in_another_clause_does_not_count(nlp, text, target):
 
 def test_will_with_an_agent_is_a_plan_without_one_a_forecast(nlp):
     assert _label(nlp, "The ministry will hold a briefing next week.", "hold").label == "plan"
+    assert _label(nlp, "Hyundai Motor said it would build a plant in Georgia.", "build").label == "plan"
     assert _label(nlp, "Prices will climb next year.", "climb").label == "forecast"
 
 

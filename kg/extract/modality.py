@@ -110,6 +110,8 @@ def _has_agent_subject(verb: Token, cues: dict[str, frozenset[str]]) -> bool:
     """Whether a verb's subject is an agent that can announce its own action."""
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ == "it" and verb.dep_ == "ccomp" and verb.head.lemma_.lower() in cues["reporting_verbs"]:
+                return _has_agent_subject(verb.head, cues)  # "Samsung said it would invest": it is Samsung
             return child.ent_type_ in _AGENT_TYPES or child.lower_ in cues["agent_nouns"] or child.lemma_.lower() in cues["agent_nouns"]
     if verb.dep_ in ("xcomp", "conj") and verb.head.i != verb.i:
         return _has_agent_subject(verb.head, cues)
