@@ -197,7 +197,7 @@ class KGEntityRuler:
     def _name_start(self, doc: Doc, end: int) -> int:
         """Walk back from a name's last word over capitalised words and the words names are made of.
 
-        "the first-ever Japan-Republic of Korea Energy Ministerial Meeting" gives "Japan-Republic
+        "the first-ever France-Republic of Italy Energy Ministerial Meeting" gives "France-Republic
         ... Meeting"; "G7-related Trade Ministers' Meetings" is one name; a lowercase joiner ("of",
         "and", ",") counts only between capitalised words.
         """

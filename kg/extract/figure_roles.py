@@ -46,7 +46,7 @@ class FigureRoles:
                 return list(pair)
         # partners ("exports to Japan", "investment in South Korea") are not what a figure is about
         actors = [(i, ids) for i, ids in agents if not self._is_partner(doc, i)]
-        if measure_span is not None:  # "Japanese foreign direct investment in South Korea"
+        if measure_span is not None:  # "German direct investment in Poland"
             near = [ids for i, ids in actors if measure_span.start - 2 <= i < measure_span.end + 4 and i < c.start]
             if near:
                 return sorted({x for ids in near for x in ids})
@@ -123,7 +123,7 @@ class FigureRoles:
                 continue
             for start, end in anchors:
                 if start <= ent.start < end:
-                    distance, follows = 0, 0  # inside the measure phrase: "DRAM market share"
+                    distance, follows = 0, 0  # inside the measure phrase: "NAND market share"
                 else:
                     follows = 0 if ent.start >= end else 1
                     distance = ent.start - end if ent.start >= end else start - ent.end

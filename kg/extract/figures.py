@@ -304,7 +304,7 @@ class FigureExtractor(NumberFinder, FigureRoles):
         best = None
         chain = set()
         token = doc[c.number]
-        for _ in range(2):  # "41% global DRAM market share": the number modifies the measure noun
+        for _ in range(2):  # "37% global NAND market share": the number modifies the measure noun
             chain.add(token.i)
             token = token.head
         chain.add(token.i)

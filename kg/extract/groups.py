@@ -82,7 +82,7 @@ def principal_pair(doc: Doc) -> tuple[str, str] | None:
     if len(ranked) < 2:
         return None
     if len(ranked) > 2 and ranked[1][1] <= ranked[2][1]:
-        # a tie: the first two countries coordinated in the text ("Japan and South Korea agreed")
+        # a tie: the first two countries coordinated in the text ("France and Italy agreed")
         countries = [e for e in doc.ents if e.label_ == "Country"]
 
         def joined(x: Span, y: Span) -> bool:

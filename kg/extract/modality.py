@@ -145,7 +145,7 @@ def _own_clause_labels(token: Token, below: Token | None, cues: dict[str, frozen
         elif child.dep_ == "amod" and word in cues["hedge_adjectives"]:
             found.append(("hedged", word))
         elif child.dep_ in ("acl", "relcl") and lemma in cues["opinion_verbs"] and token.pos_ in ("NOUN", "NUM", "SYM", "PROPN"):
-            found.append(("opinion", word))  # "68% of respondents highlighting ...", "those who believe ..."
+            found.append(("opinion", word))  # "61% of managers citing ...", "those who believe ..."
         elif child.dep_ == "prep" and phrase in cues["opinion_phrases"]:
             found.append(("opinion", phrase))
         elif child.dep_ == "mark" and word in cues["conditional_markers"]:

@@ -122,7 +122,7 @@ class NumberFinder:
     def _ordinal(self, doc: Doc, i: int) -> Candidate | None:
         """"the third meeting", "the first-ever forum", "the second in Seoul" (rank); "the 50th anniversary" (years).
 
-        Only after a determiner; not "for the first time", "the first half" (a period) or dates.
+        Only after a determiner; not "for the first round", "the first half" (a period) or dates.
         """
         token = doc[i]
         word = token.lower_

@@ -1,7 +1,7 @@
 """Who takes part in a relation: the subjects and objects ``kg_relations`` finds for a trigger.
 
 ``Participants`` is a part of ``relations.RelationExtractor`` (which holds the rule set): the
-mentions of a sentence, their conjuncts ("Japan and South Korea"), the subject of the trigger's
+mentions of a sentence, their conjuncts ("France and Italy"), the subject of the trigger's
 clause, possessive and adjective owners ("Japan's export controls"), objects after the trigger or
 governed by the rule's prepositions, pronouns resolved to the last fitting name, places that are
 no actors ("held in Geneva"), and negation and reciprocity of the trigger.
@@ -197,7 +197,7 @@ class Participants:
         return []
 
     def _coordinated_before(self, doc: Doc, before: list[Mention], mentions: list[Mention], types: set[str]) -> list[Mention]:
-        """The last mention before a trigger and those coordinated with it ("Japan and South Korea")."""
+        """The last mention before a trigger and those coordinated with it ("France and Italy")."""
         group = [before[-1]]
         for other in reversed(before[:-1]):
             # syntactic coordination across titles: "President Yoon and Japanese Prime Minister Kishida"
@@ -285,8 +285,8 @@ class Participants:
     def _governed_by_prep(doc: Doc, mention: Mention, preps: list[str], sent: Span) -> bool:
         """True if the nearest preposition governing the mention is one of ``preps``.
 
-        "bound for South Korea", "responses to China's expansion"; but not Kioxia in
-        "pouring money into a venture with Kioxia" for "into".
+        "cargo headed for Vietnam", "replies to Brazil's tariffs"; but not Acme in
+        "putting money into a venture with Acme" for "into".
         """
         token = doc[mention.start : mention.end].root
         for _ in range(4):

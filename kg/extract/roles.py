@@ -257,7 +257,7 @@ class RoleFinder:
         found = [e for e in employers if e.end == k]
         if found:
             return found[-1].id_, found[-1]
-        # 3. ", Employer" just after the title: "Secretary of Commerce, the U.S."
+        # 3. ", Employer" just after the title: "Minister of Finance, the Netherlands"
         if phrase.end < len(doc) and doc[phrase.end].text == ",":
             found = starting_at(phrase.end + 1)
             if found is not None:

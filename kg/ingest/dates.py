@@ -57,8 +57,8 @@ def iso_date(value) -> str | None:
 def written_date(text: str) -> str | None:
     """The first date written out in ``text`` ("June 10, 2025", "10 June 2025", "2025-06-10").
 
-    >>> written_date("Press release, March 16, 2023 - Tokyo")
-    '2023-03-16'
+    >>> written_date("Press release, May 9, 2022 - Lyon")
+    '2022-05-09'
     """
     best = None
     for pattern, order in _WRITTEN:
