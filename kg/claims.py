@@ -30,6 +30,7 @@ from .corpus import Article
 from .facts import DocumentFacts, Figure, Relation
 from .gazetteer import Gazetteer, default_gazetteer
 from .lexicon import load_patterns
+from .repeats import without_url_queries
 
 #: A denied fact is a claim of its own; all other modalities report the same claim (each support keeps its label).
 POLARITY = {"negated": "denied"}
@@ -38,7 +39,6 @@ PROSPECTIVE = {"plan", "forecast"}
 #: Modalities that assert a relation as holding (a plan or a hedge does not contradict a fact).
 ASSERTING = {"fact", "opinion"}
 _NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?")
-_URL_QUERY = re.compile(r"(https?://[^\s?#]+)[?#]\S*")
 _WORD = re.compile(r"\w+")
 _MERSENNE = (1 << 61) - 1
 
@@ -115,7 +115,7 @@ def shingles(text: str, size: int) -> set[str]:
     >>> sorted(shingles("A b  C d", 3))
     ['a b c', 'b c d']
     """
-    words = _WORD.findall(_URL_QUERY.sub(r"\1", text).lower())
+    words = _WORD.findall(without_url_queries(text).lower())
     if len(words) < size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
@@ -125,15 +125,16 @@ def _hash32(text: str, salt: bytes = b"") -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=4, salt=salt).digest(), "big")
 
 
+@lru_cache(maxsize=4)
+def _permutations(count: int) -> tuple[tuple[int, int], ...]:
+    """The fixed hash functions ``(a * x + b) mod p`` of a MinHash signature, the same in every process."""
+    return tuple((_hash32(f"a{k}", b"kg-minhash") | 1, _hash32(f"b{k}", b"kg-minhash")) for k in range(count))
+
+
 def minhash(items: set[str], permutations: int) -> tuple[int, ...]:
     """A MinHash signature: for each of ``permutations`` fixed hash functions, the least hash of an item."""
     values = [_hash32(item) for item in items] or [0]
-    signature = []
-    for k in range(permutations):
-        a = _hash32(f"a{k}", b"kg-minhash") | 1
-        b = _hash32(f"b{k}", b"kg-minhash")
-        signature.append(min((a * v + b) % _MERSENNE for v in values))
-    return tuple(signature)
+    return tuple(min((a * v + b) % _MERSENNE for v in values) for a, b in _permutations(permutations))
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -319,7 +320,17 @@ def build_claims(documents: list[DocumentFacts], gazetteer: Gazetteer | None = N
     gazetteer = gazetteer or default_gazetteer()
     rules = claim_rules()
     articles = {d.article.id: d.article for d in documents}
-    publishers = {d.article.id: publisher_of(d.article, gazetteer) for d in documents}
+    by_name: dict[str, Publisher] = {}  # a corpus has few publishers: resolve each name once
+    publishers = {}
+    for facts in documents:
+        article = facts.article
+        name = (article.publisher or "").strip()
+        if not name:
+            publishers[article.id] = publisher_of(article, gazetteer)
+            continue
+        if name not in by_name:
+            by_name[name] = publisher_of(article, gazetteer)
+        publishers[article.id] = by_name[name]
     duplicates = near_duplicates(articles.values())
 
     claims: list[Claim] = []

@@ -325,7 +325,8 @@ class FigureExtractor(NumberFinder, FigureRoles):
     def _period(self, doc: Doc, c: Candidate, head: Token, sent: Span, year: int | None) -> str | None:
         figure = doc[c.start : c.end]
         options, shared = [], []
-        for span, period in period_candidates(doc, sent, year):
+        candidates = period_candidates(doc, sent, year)
+        for span, period in candidates:
             if span.start >= c.start and span.end <= c.end:
                 continue
             if self._reserved.get(span.start, c.start) != c.start:
@@ -338,8 +339,7 @@ class FigureExtractor(NumberFinder, FigureRoles):
             same_clause = clause_head(span.root) == head
             options.append((0 if same_clause else 1, _distance(span, figure), period))
         if not options:
-            dates = {p for _, p in period_candidates(doc, sent, year)}
-            if len(shared) == 1 and dates == set(shared):  # the sentence's only date, given in another clause
+            if len(shared) == 1 and {p for _, p in candidates} == set(shared):  # the sentence's only date, given in another clause
                 return shared[0]
             return self._present(doc, sent)
         options.sort()

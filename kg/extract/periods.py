@@ -63,32 +63,37 @@ def resolve_period(text: str, year: int | None) -> str | None:
     return None
 
 
-def period_candidates(doc: Doc, sent: Span, year: int | None, *, since: bool = False) -> list[tuple[Span, str]]:
-    """Every date of a sentence that can be a reference period, with its ISO period.
+def dated_spans(doc: Doc, sent: Span, year: int | None) -> list[tuple[Span, str, str | None]]:
+    """Every date of a sentence with its ISO period and the word that opens it when that word bounds
+    it ("since", "until", "through", "by"; not "by the end of 2023", which is as of then), else None.
 
     Dates the recogniser found (``doc.spans["kg_dates"]``) and bare years after "in"/"during"/"for"
-    that it missed; not dates after "since", "until", "through" or "by" ("the highest since 2017"),
-    except "by the end of 2023". "That year" takes the year of the last date named before it. With
-    ``since`` (for relations: "controls tightened since 2019" began then) dates after "since" count.
+    that it missed. "That year" takes the year of the last date named before it.
     """
     rules = figure_rules()
     dates = [span for span in doc.spans.get("kg_dates", []) if sent.start <= span.start < sent.end]
-    found = []
+    found: list[tuple[Span, str, str | None]] = []
     for span in dates:
-        before = {t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]}
-        excluded = {"until", "through", "by"} if since else {"since", "until", "through", "by"}
+        before = [t.lower_ for t in doc[max(sent.start, span.start - 2) : span.start]]
+        bounds = {"since", "until", "through", "by"}
         if span.text.lower().startswith(tuple(rules["period_end_phrases"])):
-            excluded.discard("by")  # "by the end of 2023": as of then
+            bounds.discard("by")
         period = resolve_period(span.text, year)
         if period is None and span.text.lower() in rules["anaphoric_years"]:
             period = _previous_year(doc, span.start)
-        if period is not None and not before & excluded:
-            found.append((span, period))
+        if period is not None:
+            found.append((span, period, next((w for w in reversed(before) if w in bounds), None)))
     for token in sent:
         if (YEAR.match(token.text) and token.i > sent.start and doc[token.i - 1].lower_ in ("in", "during", "for")
                 and not any(s.start <= token.i < s.end for s in dates)):
-            found.append((doc[token.i : token.i + 1], token.text))
+            found.append((doc[token.i : token.i + 1], token.text, None))
     return found
+
+
+def period_candidates(doc: Doc, sent: Span, year: int | None) -> list[tuple[Span, str]]:
+    """The dates of a sentence that can be a figure's reference period: not those after "since",
+    "until", "through" or "by" ("the highest since 2017", "by 2030")."""
+    return [(span, period) for span, period, opener in dated_spans(doc, sent, year) if opener is None]
 
 
 def _previous_year(doc: Doc, before: int) -> str | None:
@@ -106,15 +111,14 @@ def _distance(a: Span, b: Span) -> int:
 def sentence_period(doc: Doc, sent: Span, anchor: Span, year: int | None, *, max_distance: int = 8) -> str | None:
     """The date nearest to a span in its sentence, as an ISO period.
 
-    Used for relations: "removed South Korea from the white list in July 2019" -> "2019-07".
+    Used for relations: "dropped Chile from its list in July 2019" -> "2019-07".
     Dates in the anchor's clause count as near however far they are.
     """
     options = []
-    plain = {span.start for span, _ in period_candidates(doc, sent, year)}
-    for span, period in period_candidates(doc, sent, year, since=True):
-        governed = span.start not in plain and _since_governs(doc, span, anchor)
-        if span.start not in plain and not governed:
-            continue  # "the highest since the 2018 dispute": not when the relation began
+    for span, period, opener in dated_spans(doc, sent, year):
+        governed = opener == "since" and _since_governs(doc, span, anchor)
+        if opener is not None and not governed:
+            continue  # "the highest since the 2018 dispute", "by 2030": not when the relation held
         distance = min(_distance(span, anchor), max_distance) if governed else _distance(span, anchor)
         if clause_head(span.root) == clause_head(anchor.root):
             distance = min(distance, max_distance)
@@ -124,7 +128,8 @@ def sentence_period(doc: Doc, sent: Span, anchor: Span, year: int | None, *, max
 
 
 def _since_governs(doc: Doc, span: Span, anchor: Span) -> bool:
-    """Whether the "since" before a date attaches to the anchor or to a clause inside it ("curbs tightened since 2019")."""
+    """Whether the "since" before a date attaches to the anchor or to a clause inside it ("curbs tightened
+    since 2019" began then)."""
     since = next((t for t in reversed(doc[max(0, span.start - 3) : span.start]) if t.lower_ == "since"), None)
     if since is None:
         return False

@@ -19,7 +19,7 @@ from ..errors import KGError
 from ..files import write_new
 from . import SUFFIXES, convert
 from .document import Document, slug
-from .duplicates import clean_url, text_key, url_key
+from ..repeats import clean_url, text_key, url_key
 from .fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, fetch
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")

@@ -4,7 +4,7 @@ Each entry gives its title, link (the document's source), publication date (else
 date), author, and its full content if the feed carries it, else its summary; HTML in the
 content becomes plain text with one paragraph per block element. A feed that is not well-formed
 XML, or holds no entry with text, is an error. Duplicates are decided later, across every feed
-and the corpus, by ``kg.ingest.duplicates``.
+and the corpus, by ``kg.repeats``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import CorpusError
 from .dates import iso_date
 from .document import Document, clean_text, sha256
-from .duplicates import clean_url
+from ..repeats import clean_url
 
 #: Elements whose end is a paragraph break in entry content.
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article", "pre"}
