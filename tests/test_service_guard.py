@@ -143,3 +143,29 @@ def test_service_runs_only_when_allowed(listener):
     before = listener.connections
     run_query(load_store(FIXTURE), sparql, allow_service=True)  # SILENT: the closed connection is no error
     assert listener.connections > before  # the listener does see a call that was allowed
+
+
+def test_a_trailing_values_block_reuses_the_verdict_only_when_it_is_plain_data(listener):
+    from kg.query.safety import _head_before_values, _inspect
+
+    url = f"<http://127.0.0.1:{listener.port}/sparql>"
+    head = "SELECT ?a ?b { ?a rdfs:label ?b } ORDER BY ?b"
+    inspect_query(head)
+    misses = _inspect.cache_info().misses
+    for values in ['VALUES ?a { jke:japan }', 'VALUES (?a ?b) { (jke:japan "Japan"@en) (UNDEF "x"^^xsd:string) (<urn:x> 1.5) }']:
+        assert inspect_query(f"{head}\n{values}").services == []
+    assert _inspect.cache_info().misses == misses  # no second parse for the same head
+    declined = [
+        f'{head} VALUES ?a {{ "\\u0022 }} SERVICE {url} {{ ?a ?b ?c }} #" }}',  # an escape anywhere
+        f"{head} # }}\n VALUES ?a {{ <urn:x> }}",  # the block would start in a comment
+        f"{head} VALUES ?a {{ <urn:x> }} SERVICE {url} {{ ?a ?b ?c }}",  # not data
+        f'SELECT * {{ ?a ?b "}} VALUES ?a {{ <urn:x> }}',  # the head opens a string
+        f'{head} VALUES ?a {{ {"1" * 20000}x }}',  # refused in linear time
+    ]
+    for sparql in declined:
+        assert _head_before_values(sparql) is None or not _inspect(_head_before_values(sparql), ()).parsed, sparql
+    store, before = load_store(FIXTURE), listener.connections
+    for sparql in [f"SELECT * {{ SERVICE {url} {{ ?a ?b ?c }} }} VALUES ?a {{ <urn:x> }}", declined[0]]:
+        with pytest.raises(kg.QueryError):
+            run_query(store, sparql)
+    assert listener.connections == before

@@ -11,6 +11,11 @@ own: a token scan (comments, strings, IRIs, variables and prefixed names removed
 with the tree, and, for a query rdflib cannot parse, a refusal whenever the text mentions
 ``service`` at all. Both can only refuse more, never less.
 
+A query that is an already inspected query followed by a trailing ``VALUES`` block of plain data
+(how library queries get their parameters) takes the verdict of that query without a second parse:
+the block is matched token by token (variables, IRIs, prefixed names, literals without escapes,
+numbers, ``UNDEF``), so it can add no keyword, open no string and close no group.
+
 >>> inspect_query("SELECT * { ?a ?b ?c .SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } }").services
 ['http://127.0.0.1:9/x']
 >>> inspect_query('SELECT ?service { ?service rdfs:label "SERVICE" }').services
@@ -38,6 +43,16 @@ _NOT_KEYWORDS = re.compile(
     r"|#[^\n]*|<[^<>\"{}|^`\\\s]*>|[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+|@[A-Za-z][A-Za-z0-9-]*"
     r"|[\w.-]*:(?:[\w.%-]|\\.)*"
 )
+
+# A trailing VALUES block of plain data: nothing but the tokens listed here, and no backslash anywhere
+# (SPARQL expands \\u escapes before parsing, so an escape could turn data into syntax).
+_DATA_TOKEN = (
+    r"\?[A-Za-z_][A-Za-z0-9_]*|<[^<>\"{}|^`\\\s]*>|[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_][A-Za-z0-9_-]*"
+    r'|"[^"\\\n]*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^(?:<[^<>"{}|^`\\\s]*>|[A-Za-z][A-Za-z0-9_-]*:[A-Za-z0-9_][A-Za-z0-9_-]*))?'
+    r"|[+-]?[0-9]++(?:\.[0-9]++)?|UNDEF|true|false|[(){}]"
+)
+# Atomic tokens and a possessive loop: matching is linear, whatever the text.
+_TRAILING_VALUES = re.compile(rf"\s+VALUES(?:\s*+(?>{_DATA_TOKEN}))++\s*+\Z")
 
 
 @dataclass
@@ -147,7 +162,27 @@ def inspect_query(sparql: str, prefixes: Mapping[str, str] | None = None) -> Que
 
     ``prefixes`` (those the engine predeclares) name the IRIs of prefixed names in messages.
     """
-    return _inspect(sparql, tuple(sorted((prefixes or {}).items())))
+    prefix_items = tuple(sorted((prefixes or {}).items()))
+    head = _head_before_values(sparql)
+    if head is not None:
+        info = _inspect(head, prefix_items)
+        if info.parsed:  # a head rdflib parsed whole ends outside any string or comment
+            return info
+    return _inspect(sparql.rstrip(), prefix_items)  # trailing space changes nothing: one cache entry
+
+
+def _head_before_values(sparql: str) -> str | None:
+    """The query before a trailing VALUES block of plain data, when it ends outside any comment.
+
+    The fast path is taken only without a backslash anywhere in the text (no escape can change what
+    the block is) and with no ``#`` on the head's last line (the block is not in a comment); the head
+    must also parse whole (checked by the caller), so it ends outside any string.
+    """
+    at = sparql.rfind("VALUES")
+    if at <= 0 or "\\" in sparql or not _TRAILING_VALUES.match(sparql, at - 1):
+        return None
+    head = sparql[:at].rstrip()
+    return None if "#" in head[head.rfind("\n") + 1 :] else head
 
 
 class QueryRefused(QueryError):
