@@ -1,10 +1,10 @@
-"""build_graph(): corpus -> spaCy Docs -> facts -> RDF dataset; write_outputs(): files in out/."""
+"""build_graph(): corpus -> spaCy Docs -> facts; write_outputs(): the facts as RDF files in out/, in bounded memory."""
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,12 +14,12 @@ from rdflib import Dataset
 
 from .corpus import Article, load_corpus
 from .errors import KGError
-from .rdfwrite import ordered_quads, ordered_triples, write_rdf
-from .serialize import checked_ox_quads, quads_build_info, turtle_header
-from .files import output_lock, remove_stale_temporaries, write_all_atomic
+from .rdfwrite import write_rdf
+from .serialize import checked_ox_quads, checked_part, quads_build_info, turtle_header
+from .files import OutputSet, output_lock, remove_stale_temporaries
 from .facts import DocumentFacts
-from .claimgraph import add_claims
-from .graph import BuildInfo, facts_to_dataset
+from .claimgraph import CLAIMS_GRAPH, add_claims, claims_part
+from .graph import BuildInfo, dataset_parts, facts_to_dataset
 from .rdfgraph import plain_graph
 
 if TYPE_CHECKING:
@@ -32,20 +32,54 @@ BATCH_DOCS = 32
 BATCH_CHARS = 200_000
 
 
-@dataclass
 class BuildResult:
-    """What a build produced, with counts for the summary line."""
+    """What a build produced: the documents' facts, the warnings and, once written, the files.
 
-    dataset: Dataset
-    documents: list[DocumentFacts]
-    seconds: float = 0.0
-    files: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    The RDF is made from the facts one named graph at a time (``quad_parts``) when the files
+    are written, so a large corpus is never held as rdflib objects; ``dataset`` (every named
+    graph in one rdflib Dataset) is made only when asked for. A result may also be made from a
+    ``dataset`` directly, which is then what is written.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset | None = None,
+        documents: Iterable[DocumentFacts] = (),
+        seconds: float = 0.0,
+        files: list[Path] | None = None,
+        warnings: list[str] | None = None,
+        info: BuildInfo | None = None,
+    ) -> None:
+        self.documents = list(documents)
+        self.seconds = seconds
+        self.files = files if files is not None else []
+        self.warnings = warnings if warnings is not None else []
+        self.info = info
+        self._given = dataset
+        self.triple_count: int | None = None  # set once the files are written
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """Every named graph of the build in one rdflib Dataset (made on first use)."""
+        if self._given is not None:
+            return self._given
+        dataset = facts_to_dataset(self.documents, self.info or BuildInfo(time="", corpus=""))
+        add_claims(dataset, self.documents)
+        return dataset
 
     @cached_property
     def graph(self):
         """All triples of the dataset as one plain graph (what graph.ttl holds)."""
         return plain_graph(self.dataset)
+
+    def quad_parts(self) -> Iterator[list]:
+        """The build's quads (pyoxigraph), one named graph at a time, checked for terms no file can carry."""
+        if self._given is not None or self.info is None:
+            yield checked_ox_quads(self.dataset)
+            return
+        for name, triples in dataset_parts(self.documents, self.info):
+            yield checked_part(name, triples)
+        yield checked_part(CLAIMS_GRAPH, claims_part(self.documents)[1])
 
     @property
     def counts(self) -> dict[str, int]:
@@ -57,7 +91,7 @@ class BuildResult:
             "mentions": sum(len(d.mentions) for d in docs),
             "figures": sum(len(d.figures) for d in docs),
             "relations": sum(len(d.relations) for d in docs),
-            "triples": len(self.graph),
+            "triples": self.triple_count if self.triple_count is not None else len(self.graph),
             "warnings": len(self.warnings),
         }
 
@@ -197,9 +231,7 @@ def build_graph(
         jobs = default_jobs()
     documents = extract_cached(articles, cache_dir, nlp=nlp, progress=progress, warn=warnings.append, jobs=jobs)
     info = BuildInfo(time=build_time(articles), corpus=corpus_label(articles))
-    dataset = facts_to_dataset(documents, info)
-    add_claims(dataset, documents)
-    return BuildResult(dataset=dataset, documents=documents, seconds=time.perf_counter() - start, warnings=warnings)
+    return BuildResult(documents=documents, info=info, seconds=time.perf_counter() - start, warnings=warnings)
 
 
 def extract_cached(
@@ -263,37 +295,46 @@ def corpus_label(articles: Iterable[Article]) -> str:
 
 
 def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, store: bool = True) -> list[Path]:
-    """Serialise everything, then replace the output files of ``out_dir`` as one set.
+    """Write graph.ttl, graph.trig, the page and the Oxigraph database, then replace those of ``out_dir`` as one set.
 
-    Every file is written to a temporary first and renamed into place only when all are written,
-    so a failed build (even a full disk) leaves the previous outputs intact and no partial file.
-    A lock file keeps a second build from writing to the same directory at the same time, and
-    temporaries left by killed builds are removed. With ``store`` the build is also written as an
-    Oxigraph database, ``out_dir/store``, which ``kg query``, ``kg serve`` and ``kg stats`` open
-    instead of parsing graph.trig.
+    Memory stays bounded however large the corpus: quads go, one named graph at a time, into
+    sorted runs (``kg.sortedruns``) that are merged straight into the Turtle and TriG files;
+    Oxigraph's bulk loader reads those files into the database (``out_dir/store``, which
+    ``kg query``, ``kg serve`` and ``kg stats`` open instead of parsing graph.trig); the page is
+    drawn from the database. Everything is written under temporary names and renamed into place
+    only when all is written, so a failed build (even a full disk) leaves the previous outputs
+    intact and no partial file. A lock file keeps a second build from writing to the same
+    directory at the same time, and temporaries left by killed builds are removed.
     """
-    out_dir = Path(out_dir)
-    description = f"kg knowledge graph of {len(result.documents)} documents"
-    quads = checked_ox_quads(result.dataset)  # converted once, for both files
-    triples = ordered_triples(quads)
-    corpus, _ = quads_build_info(quads)
-    outputs: dict[str, bytes] = {
-        "graph.ttl": write_rdf(triples, "ttl", header=turtle_header(description, corpus).encode()),  # type: ignore[dict-item]
-        "graph.trig": write_rdf(ordered_quads(quads), "trig",
-                                header=turtle_header(description + ", one named graph per document", corpus).encode()),  # type: ignore[dict-item]
-    }
-    del quads, triples  # before the page's network is built: peak memory
-    if html:
-        from .viz import render_html
+    from .sortedruns import SortedRuns
+    from .store import STORE_NAME, fill_store, open_union
 
-        outputs["graph.html"] = render_html(result.graph).encode("utf-8")
+    start = time.perf_counter()
+    out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise KGError(f"{out_dir}: exists and is not a directory; choose another --out")
-    with output_lock(out_dir):
+    description = f"kg knowledge graph of {len(result.documents)} documents"
+    with output_lock(out_dir), OutputSet() as output:
         remove_stale_temporaries(out_dir)
-        result.files = write_all_atomic({out_dir / name: data for name, data in outputs.items()})
-        if store:
-            from .store import write_persistent_store
+        quads = SortedRuns(lambda: output.scratch(out_dir))
+        triples = SortedRuns(lambda: output.scratch(out_dir), triples=True)
+        corpus = result.info.corpus if result.info is not None and result._given is None else None
+        for part in result.quad_parts():
+            if corpus is None:
+                corpus, _ = quads_build_info(part)
+            quads.extend(part)
+            triples.extend(part)
+        union = output.file(out_dir / "graph.ttl", lambda stream: write_rdf(
+            triples.merged(), "ttl", stream, header=turtle_header(description, corpus).encode()))
+        trig = output.file(out_dir / "graph.trig", lambda stream: write_rdf(
+            quads.merged(), "trig", stream, header=turtle_header(description + ", one named graph per document", corpus).encode()))
+        result.triple_count = triples.count
+        fill = lambda directory: fill_store(directory, trig, union)  # noqa: E731
+        database = output.directory(out_dir / STORE_NAME, fill) if store else output.scratch_directory(out_dir, fill)
+        if html:
+            from .viz import render_html
 
-            result.files.append(write_persistent_store(out_dir, out_dir / "graph.trig", outputs["graph.trig"], outputs["graph.ttl"]))
+            output.file(out_dir / "graph.html", render_html(open_union(database)).encode("utf-8"))
+        result.files = output.commit()
+    result.seconds += time.perf_counter() - start
     return result.files

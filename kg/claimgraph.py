@@ -19,7 +19,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 from .claims import Claim, ClaimSet, build_claims
 from .facts import DocumentFacts
 from .gazetteer import Gazetteer
-from .graph import MODALITIES, assertion_iri, clean_label, figure_iri, period_literal, unit_iri
+from .graph import MODALITIES, Triples, assertion_iri, clean_label, figure_iri, period_literal, unit_iri
 from .namespace import CLAIM, JKT, MEASURE, QUDT, SCHEMA, document_iri, entity_iri, ontology_graph
 
 #: The named graph of claims.
@@ -43,13 +43,23 @@ def claim_iri(claim: Claim) -> URIRef:
 
 def add_claims(dataset: Dataset, documents: list[DocumentFacts], gazetteer: Gazetteer | None = None) -> ClaimSet:
     """Group the documents' facts into claims and write them into the dataset's claims graph."""
-    claims = build_claims(documents, gazetteer, contradicting_properties())
-    labels = {entity.id: entity.label for facts in documents for entity in facts.entities}
-    write_claims(dataset.graph(CLAIMS_GRAPH), claims, labels)
+    claims, triples = claims_part(documents, gazetteer)
+    graph = dataset.graph(CLAIMS_GRAPH)
+    for triple in triples:
+        graph.add(triple)
     return claims
 
 
-def write_claims(graph: Graph, claims: ClaimSet, labels: dict[str, str] | None = None) -> None:
+def claims_part(documents: list[DocumentFacts], gazetteer: Gazetteer | None = None) -> tuple[ClaimSet, Triples]:
+    """The documents' facts grouped into claims, and the triples of the claims graph."""
+    claims = build_claims(documents, gazetteer, contradicting_properties())
+    labels = {entity.id: entity.label for facts in documents for entity in facts.entities}
+    triples = Triples()
+    write_claims(triples, claims, labels)
+    return claims, triples
+
+
+def write_claims(graph: "Graph | Triples", claims: ClaimSet, labels: dict[str, str] | None = None) -> None:
     """Write the claims, their conflicts and the near-duplicate links into ``graph``.
 
     ``labels`` (entity id -> label) make relation claims readable: "Japan tradesWith South Korea".
@@ -89,7 +99,7 @@ def write_claims(graph: Graph, claims: ClaimSet, labels: dict[str, str] | None =
         graph.add((document_iri(duplicate), JKT.duplicateOf, document_iri(original)))
 
 
-def _figure_claim(graph: Graph, node: URIRef, claim: Claim) -> None:
+def _figure_claim(graph: "Graph | Triples", node: URIRef, claim: Claim) -> None:
     best = claim.value
     graph.add((node, RDF.type, JKT.FigureClaim))
     label = f"{best.text} ({best.measure_text or best.measure or best.unit})"
@@ -107,7 +117,7 @@ def _figure_claim(graph: Graph, node: URIRef, claim: Claim) -> None:
         graph.add((node, JKT.supportedBy, figure_iri(figure)))
 
 
-def _relation_claim(graph: Graph, node: URIRef, claim: Claim, labels: dict[str, str]) -> None:
+def _relation_claim(graph: "Graph | Triples", node: URIRef, claim: Claim, labels: dict[str, str]) -> None:
     first = claim.relations[0]
     graph.add((node, RDF.type, JKT.RelationClaim))
     graph.add((node, RDF.subject, entity_iri(first.subject_id)))

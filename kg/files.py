@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import IO, Callable, Iterator, Union
 
 from .errors import GraphError, KGError
 
@@ -23,15 +23,23 @@ from .errors import GraphError, KGError
 TEMPORARY = re.compile(r"^\..+\.kg-(\d+)-[a-z0-9_]+\.tmp$")
 
 
-def _write_file(fd: int, data: bytes) -> None:
-    """Write all bytes to a file descriptor and flush them to the disk."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+def _write_file(fd: int, data: "Content") -> None:
+    """Write all bytes (or what ``data(stream)`` writes) to a file descriptor and flush them to the disk."""
+    if callable(data):
+        with os.fdopen(os.dup(fd), "wb", buffering=1 << 20) as stream:
+            data(stream)
+    else:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
     os.fsync(fd)
 
 
-def _write_temporary(path: Path, data: bytes) -> Path:
+#: What a file of a set is made of: its bytes, or a function that writes them to a binary stream.
+Content = Union[bytes, Callable[[IO[bytes]], object]]
+
+
+def _write_temporary(path: Path, data: Content) -> Path:
     """The data in a new temporary file beside ``path``, with the permissions of a normal file."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.kg-{os.getpid()}-", suffix=".tmp", dir=path.parent)
     try:
@@ -47,27 +55,100 @@ def _write_temporary(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def write_all_atomic(outputs: dict[Path, bytes]) -> list[Path]:
+def write_all_atomic(outputs: dict[Path, Content]) -> list[Path]:
     """Write several files as one set: all to temporaries first, renamed into place only when every one is written.
 
     On any failure (disk full, unwritable directory) the temporaries are removed and the previous
     files stay as they were.
     """
-    temporaries: dict[Path, Path] = {}
-    current: Path | None = None
-    try:
-        for current, data in outputs.items():
-            current = Path(current)
-            current.parent.mkdir(parents=True, exist_ok=True)
-            temporaries[current] = _write_temporary(current, data)
-        for current, tmp in temporaries.items():
-            os.replace(tmp, current)
-    except OSError as err:
-        raise GraphError(f"{current}: cannot write ({err.strerror or err}); free space or choose another output path") from None
-    finally:
-        for tmp in temporaries.values():
+    with OutputSet() as output:
+        for path, data in outputs.items():
+            output.file(Path(path), data)
+        return output.commit()
+
+
+def _cannot_write(path: Path | None, err: OSError) -> GraphError:
+    return GraphError(f"{path}: cannot write ({err.strerror or err}); free space or choose another output path")
+
+
+class OutputSet:
+    """Files and directories written under temporary names beside their targets, put in place by ``commit``.
+
+    Use it in a ``with`` block: leaving it without ``commit`` (an error, a full disk, an
+    interrupt) removes every temporary, so the previous outputs stay as they were. ``scratch``
+    gives anonymous temporary files (gone when closed or when the process dies) for data spilled
+    on the way, such as sorted runs.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, Path] = {}
+        self._directories: dict[Path, Path] = {}
+        self._scratch: list[IO[bytes]] = []
+        self._scratch_directories: list[Path] = []
+
+    def __enter__(self) -> "OutputSet":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for stream in self._scratch:
+            stream.close()
+        for tmp in self._files.values():
             tmp.unlink(missing_ok=True)
-    return list(temporaries)
+        for tmp in [*self._directories.values(), *self._scratch_directories]:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def file(self, path: Path, data: Content) -> Path:
+        """Write ``path``'s new content to a temporary beside it; return the temporary's path."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._files[path] = _write_temporary(path, data)
+        except OSError as err:
+            raise _cannot_write(path, err) from None
+        return self._files[path]
+
+    def directory(self, path: Path, fill: Callable[[Path], None]) -> Path:
+        """Make ``path``'s new content with ``fill(directory)`` under a temporary name beside it; return that directory."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.kg-{os.getpid()}-", suffix=".tmp", dir=path.parent))
+            self._directories[path] = tmp
+            fill(tmp)
+        except OSError as err:
+            raise _cannot_write(path, err) from None
+        return tmp
+
+    def scratch_directory(self, parent: Path, fill: Callable[[Path], None]) -> Path:
+        """A temporary directory in ``parent`` made by ``fill(directory)`` and removed when the set ends, never committed."""
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f".scratch.kg-{os.getpid()}-", suffix=".tmp", dir=parent))
+            self._scratch_directories.append(tmp)
+            fill(tmp)
+        except OSError as err:
+            raise _cannot_write(parent, err) from None
+        return tmp
+
+    def scratch(self, directory: Path) -> IO[bytes]:
+        """An anonymous temporary file in ``directory``, deleted when closed (at the latest when the set ends)."""
+        try:
+            stream = tempfile.TemporaryFile(dir=directory)
+        except OSError as err:
+            raise _cannot_write(directory, err) from None
+        self._scratch.append(stream)
+        return stream
+
+    def commit(self) -> list[Path]:
+        """Rename the files into place, then the directories (each previous one moved aside, then deleted)."""
+        current: Path | None = None
+        try:
+            for current, tmp in self._files.items():
+                os.replace(tmp, current)
+            for current, tmp in self._directories.items():
+                _replace_directory(current, tmp)
+        except OSError as err:
+            raise _cannot_write(current, err) from None
+        done = [*self._files, *self._directories]
+        self._files, self._directories = {}, {}
+        return done
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -164,6 +245,11 @@ def replace_directory(target: Path, fill: Callable[[Path], None]) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    return _replace_directory(target, tmp)
+
+
+def _replace_directory(target: Path, tmp: Path) -> Path:
+    """Put the directory ``tmp`` in ``target``'s place; the previous ``target`` is deleted once it is."""
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{target.name}.kg-{os.getpid()}-", suffix=".tmp", dir=target.parent))

@@ -1,7 +1,9 @@
 """Facts -> RDF. rdflib starts here; IRIs are minted from canonical ids and offsets only.
 
-The result is an rdflib ``Dataset`` with one named graph per document (named by the document's
-IRI) and one for the build's provenance; ``rdfgraph.plain_graph(dataset)`` is the plain graph written as Turtle.
+``dataset_parts`` gives the build's named graphs one at a time as lists of triples (the build's
+provenance, the shared entity descriptions, then one graph per document, named by the document's
+IRI), so that the writers never hold the whole corpus as rdflib objects; ``facts_to_dataset``
+gathers them in an rdflib ``Dataset`` for the Python API and the tests.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections import Counter
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -137,7 +139,7 @@ def period_literal(period: str) -> Literal:
     return Literal(period)
 
 
-def _add_entity(graph: Graph, entity, gazetteer: Gazetteer) -> None:
+def _add_entity(graph: "Graph | Triples", entity, gazetteer: Gazetteer) -> None:
     node = entity_iri(entity.id)
     label = clean_label(entity.label) or entity.id
     graph.add((node, RDF.type, JKT[entity.type]))
@@ -175,7 +177,7 @@ def merge_entities(documents: Iterable[DocumentFacts]) -> list[Entity]:
     return [min(counter, key=lambda e: (not e.in_gazetteer, -counter[e], e)) for _, counter in sorted(votes.items())]
 
 
-def _add_document(graph: Graph, facts: DocumentFacts, activity: URIRef) -> URIRef:
+def _add_document(graph: "Graph | Triples", facts: DocumentFacts, activity: URIRef) -> URIRef:
     article = facts.article
     doc = document_iri(article.id)
     graph.add((doc, RDF.type, JKT.Document))
@@ -240,7 +242,7 @@ MODALITIES = {
 }
 
 
-def _add_modality(graph: Graph, node: URIRef, fact: Figure | Relation) -> None:
+def _add_modality(graph: "Graph | Triples", node: URIRef, fact: Figure | Relation) -> None:
     """The fact's modality, the cue that decided it, and the source agent the sentence names."""
     graph.add((node, JKT.modality, MODALITIES[fact.modality]))
     if fact.modality_cue:
@@ -251,7 +253,7 @@ def _add_modality(graph: Graph, node: URIRef, fact: Figure | Relation) -> None:
         graph.add((node, JKT.attributedToText, Literal(clean_label(fact.agent_text))))
 
 
-def _add_figure(graph: Graph, figure: Figure, sentence: URIRef, activity: URIRef) -> None:
+def _add_figure(graph: "Graph | Triples", figure: Figure, sentence: URIRef, activity: URIRef) -> None:
     node = figure_iri(figure)
     graph.add((node, RDF.type, JKT.Figure))
     graph.add((node, SCHEMA.value, Literal(Decimal(figure.value), datatype=XSD.decimal)))
@@ -288,7 +290,7 @@ def _add_figure(graph: Graph, figure: Figure, sentence: URIRef, activity: URIRef
     graph.add((node, PROV.wasGeneratedBy, activity))
 
 
-def _add_relation(graph: Graph, relation: Relation, sentence: URIRef, activity: URIRef) -> None:
+def _add_relation(graph: "Graph | Triples", relation: Relation, sentence: URIRef, activity: URIRef) -> None:
     subject, predicate, obj = entity_iri(relation.subject_id), JKT[relation.predicate], entity_iri(relation.object_id)
     if relation.modality != "negated":  # a denied relation is kept as an assertion, never as a direct triple
         graph.add((subject, predicate, obj))
@@ -313,18 +315,36 @@ def _add_relation(graph: Graph, relation: Relation, sentence: URIRef, activity: 
     graph.add((node, PROV.wasGeneratedBy, activity))
 
 
+class Triples(list):
+    """A named graph being made: its triples in a list, added with ``add`` as to an rdflib Graph (no index)."""
+
+    def add(self, triple: tuple) -> "Triples":
+        self.append(triple)
+        return self
+
+
 def facts_to_dataset(documents: list[DocumentFacts], info: BuildInfo, gazetteer: Gazetteer | None = None) -> Dataset:
-    """Build the dataset: one named graph per document, the shared entity descriptions, the build's provenance.
+    """The build's named graphs (``dataset_parts``) in one rdflib Dataset with kg's prefixes."""
+    dataset = bind_prefixes(Dataset())
+    for name, triples in dataset_parts(documents, info, gazetteer):
+        graph = dataset.graph(name)
+        for triple in triples:
+            graph.add(triple)
+    return dataset
+
+
+def dataset_parts(documents: list[DocumentFacts], info: BuildInfo, gazetteer: Gazetteer | None = None) -> Iterator[tuple[URIRef, Triples]]:
+    """The build's named graphs, one at a time: the build's provenance, the entities, then each document.
 
     A document's graph holds what that document says (its text, sentences, mentions, figures,
     relations); what is true of an entity whichever document names it (type, labels, Wikidata
     link, broader concept) lives once in ``ENTITIES_GRAPH``, so that a store's union default
-    graph returns each entity once.
+    graph returns each entity once. Documents come in the order of their ids.
     """
     gazetteer = gazetteer or default_gazetteer()
-    dataset = bind_prefixes(Dataset())
     activity = BUILD[build_id(documents)]
-    build = dataset.graph(BUILD_GRAPH)
+    ordered = sorted(documents, key=lambda d: d.article.id)
+    build = Triples()
     build.add((activity, RDF.type, JKT.Extraction))
     build.add((activity, RDFS.label, Literal(f"kg build of {info.corpus}")))
     build.add((activity, PROV.wasAssociatedWith, SOFTWARE))
@@ -334,16 +354,19 @@ def facts_to_dataset(documents: list[DocumentFacts], info: BuildInfo, gazetteer:
     build.add((SOFTWARE, RDF.type, PROV.SoftwareAgent))
     build.add((SOFTWARE, RDFS.label, Literal("kg")))
     build.add((SOFTWARE, SCHEMA.softwareVersion, Literal(info.software_version)))
-    entities = dataset.graph(ENTITIES_GRAPH)
+    for facts in ordered:
+        build.add((activity, PROV.used, document_iri(facts.article.id)))
+    yield BUILD_GRAPH, build
+    entities = Triples()
     for entity in merge_entities(documents):
         _add_entity(entities, entity, gazetteer)
-    for facts in sorted(documents, key=lambda d: d.article.id):
-        graph = dataset.graph(document_iri(facts.article.id))
-        doc = _add_document(graph, facts, activity)
-        build.add((activity, PROV.used, doc))
+    yield ENTITIES_GRAPH, entities
+    for facts in ordered:
+        graph = Triples()
+        _add_document(graph, facts, activity)
         ends = {s.start: s.end for s in facts.sentences}
         for figure in facts.figures:
             _add_figure(graph, figure, sentence_iri(figure.article_id, figure.sentence_start, ends[figure.sentence_start]), activity)
         for relation in facts.relations:
             _add_relation(graph, relation, sentence_iri(relation.article_id, relation.sentence_start, ends[relation.sentence_start]), activity)
-    return dataset
+        yield document_iri(facts.article.id), graph

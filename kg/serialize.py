@@ -167,6 +167,22 @@ def checked_ox_quads(graph: Graph | Dataset, fmt: str = "trig") -> list[ox.Quad]
     return quads
 
 
+def checked_part(name: URIRef, triples: list[tuple]) -> list[ox.Quad]:
+    """One named graph's triples (rdflib terms) as pyoxigraph quads, refused as ``checked_ox_quads`` refuses."""
+    graph = ox.NamedNode(name)
+    try:
+        quads = [ox.Quad(_ox_term(s), _ox_term(p), _ox_term(o), graph) for s, p, o in triples]
+    except (ValueError, TypeError, UnicodeError):
+        quads = None
+    if quads is None or _first_iri_problem(quads):
+        part = Dataset()
+        named = part.graph(name)
+        for triple in triples:
+            named.add(triple)
+        quads = checked_ox_quads(part)  # raises with the offending term
+    return quads
+
+
 def _first_iri_problem(quads: list[ox.Quad]) -> str | None:
     iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object, q.graph_name) if isinstance(t, ox.NamedNode)}
     iris.update(q.object.datatype.value for q in quads if isinstance(q.object, ox.Literal))

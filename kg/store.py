@@ -39,27 +39,37 @@ STORE_NAME = "store"
 _STAMP = "graph.json"
 
 
-def write_persistent_store(out_dir: Path, graph_file: Path, trig: bytes, union: bytes) -> Path:
-    """Write ``out_dir/store``: an Oxigraph database of the build, opened by ``kg query``, ``serve`` and ``stats``.
+def fill_store(directory: Path, trig: Path, union: Path, graph_name: str = "graph.trig") -> None:
+    """Make ``directory`` the build's Oxigraph database, opened by ``kg query``, ``serve`` and ``stats``.
 
-    It holds the named graphs of ``trig`` and, in its default graph, their merge ``union`` (the
-    Turtle file), as kg's query store expects (Oxigraph's bulk loader parses them faster than
-    Python hands it the quads). A stamp records the size and modification time of
-    ``graph_file``: a store whose graph file changed since is ignored.
+    It holds the named graphs of the TriG file ``trig`` and, in its default graph, their merge
+    ``union`` (the Turtle file), as kg's query store expects; Oxigraph's bulk loader reads both
+    from disk. A stamp records the size and modification time of ``trig``, which becomes the
+    output ``graph_name`` by a rename (same size and time): a store whose graph file changed
+    since is ignored.
     """
-    from .files import replace_directory, write_atomic
+    from .files import write_atomic
 
-    def fill(directory: Path) -> None:
-        store = ox.Store(str(directory / "oxigraph"))
-        store.bulk_load(trig, format=ox.RdfFormat.TRIG)
-        store.bulk_load(union, format=ox.RdfFormat.TURTLE)
-        store.flush()
-        del store
-        stat = graph_file.stat()
-        stamp = {"graph": graph_file.name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-        write_atomic(directory / _STAMP, json.dumps(stamp, sort_keys=True).encode())
+    store = ox.Store(str(directory / "oxigraph"))
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    store.bulk_load(path=str(union), format=ox.RdfFormat.TURTLE)
+    store.flush()
+    del store
+    stat = Path(trig).stat()
+    stamp = {"graph": graph_name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+    write_atomic(directory / _STAMP, json.dumps(stamp, sort_keys=True).encode())
 
-    return replace_directory(out_dir / STORE_NAME, fill)
+
+def open_union(directory: Path) -> Graph:
+    """The default graph (the union) of the build's Oxigraph database in ``directory``, read-only, as an rdflib Graph.
+
+    rdflib reads it through oxrdflib's store, so a large build is never held in memory.
+    """
+    from oxrdflib import OxigraphStore
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    store = ox.Store.read_only(str(Path(directory) / "oxigraph"))
+    return bind_prefixes(Graph(store=OxigraphStore(store=store), identifier=DATASET_DEFAULT_GRAPH_ID))
 
 
 def persistent_store(graph_file: Path | str) -> Path | None:
@@ -278,5 +288,16 @@ def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dat
 
 
 def load_union(path: Path | str | None = None) -> Graph:
-    """Parse a graph file and return all its triples as one plain Graph."""
-    return plain_graph(load_graph(path))
+    """All triples of a graph file as one plain Graph: read from the build's database beside it, else parsed.
+
+    The database (``out/store``, if it still matches the file) is read in place, never loaded
+    into memory, so the page and the statistics of a large build cost no parse.
+    """
+    resolved = resolve_graph_path(path)
+    database = persistent_store(resolved)
+    if database is not None:
+        try:
+            return open_union(database.parent)
+        except OSError:  # damaged or locked: the file says the same
+            pass
+    return plain_graph(load_graph(resolved))

@@ -70,7 +70,7 @@ def _serve_tasks(conn: Any, store: Any, max_memory: int | None) -> None:
             conn.send(("error", QueryError(f"query stopped: it needed more than {max_memory // 2**20} MiB of memory; narrow it")))
 
 
-def _process_main(conn: Any, path: str, max_memory: int | None, quiet: bool) -> None:
+def _process_main(conn: Any, path: str, max_memory: int | None, quiet: bool, warm: bool = True) -> None:
     """A query process: load the graph once, then run each task (a callable taking the store) until the pipe closes."""
     if quiet:  # errors come back through the pipe; an aborting engine's backtrace would only add noise
         import faulthandler
@@ -83,7 +83,8 @@ def _process_main(conn: Any, path: str, max_memory: int | None, quiet: bool) -> 
         conn.send(("error", err))
         return
     _limit_memory(max_memory)
-    _warm(store)
+    if warm:
+        _warm(store)
     conn.send(("ready", len(store)))
     _serve_tasks(conn, store, max_memory)
 
@@ -96,11 +97,14 @@ class QueryProcess:
     process may allocate beyond the loaded graph.
     """
 
-    def __init__(self, path: Path | str, *, context: str = "spawn", max_memory: int | None = None, quiet: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, *, context: str = "spawn", max_memory: int | None = None, quiet: bool = False, warm: bool = True
+    ) -> None:
+        """``warm``: parse the library's queries once the graph is loaded (for a process that serves many)."""
         ctx = multiprocessing.get_context(context)
         self.max_memory = max_memory
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_process_main, args=(child, str(path), max_memory, quiet), daemon=True)
+        self.process = ctx.Process(target=_process_main, args=(child, str(path), max_memory, quiet, warm), daemon=True)
         self.process.start()
         self.pid = self.process.pid
         child.close()
@@ -310,7 +314,7 @@ def run_bounded(path: Path | str, task: Any, *, timeout: float, max_memory: int 
     """Run one task on the graph file in a fresh child process, bounded in time and memory."""
     # fork starts in milliseconds (the child inherits the imports); spawn where there is no fork.
     context = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    worker = QueryProcess(path, context=context, max_memory=max_memory, quiet=True)
+    worker = QueryProcess(path, context=context, max_memory=max_memory, quiet=True, warm=False)  # one query: nothing to warm
     try:
         worker.wait_ready()
         return worker.call(task, timeout)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import fcntl
 import os
 import time
@@ -176,6 +177,10 @@ def _disk_full_after(monkeypatch, good_writes: int) -> None:
     def write_file(fd, data):
         calls["n"] += 1
         if calls["n"] > good_writes:
+            if callable(data):  # a streamed file: what it would have written
+                stream = io.BytesIO()
+                data(stream)
+                data = stream.getvalue()
             os.write(fd, data[: len(data) // 2])
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real(fd, data)

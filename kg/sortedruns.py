@@ -1,0 +1,115 @@
+"""Quads in kg's order, in bounded memory: sorted runs spilled to scratch files, then merged.
+
+A build's quads come one named graph at a time; kg's files list them in one fixed order
+(``rdfwrite``: graph, subject in natural order, predicate, object), each once. Sorting them all
+in memory would hold the whole corpus at once, so ``SortedRuns`` keeps at most ``run_size`` of
+them: each full batch is sorted and written to a scratch file as lines of its sort key and its
+N-Quads (or N-Triples) text, and ``merged()`` reads the runs back in one k-way merge, dropping
+repeats, and hands Oxigraph's parser a stream to turn into quads again for its serialiser.
+
+Keys are joined with NUL, which no IRI holds and which a literal's N-Triples text always escapes,
+so comparing two lines compares their keys field by field, as the in-memory sort does.
+
+>>> import io, pyoxigraph as ox
+>>> runs = SortedRuns(lambda: io.BytesIO(), triples=True, run_size=2)
+>>> p = ox.NamedNode("urn:p")
+>>> runs.extend(ox.Quad(ox.NamedNode(f"urn:s{n}"), p, ox.Literal("x"), ox.NamedNode(f"urn:g{n % 2}")) for n in (10, 9, 10, 2))
+>>> [t.subject.value for t in runs.merged()], runs.count
+(['urn:s2', 'urn:s9', 'urn:s10'], 3)
+"""
+
+from __future__ import annotations
+
+import heapq
+import io
+from typing import IO, Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .rdfwrite import QuadOrder
+
+#: Quads held in memory before a sorted run goes to a scratch file (about 60 MB of lines).
+RUN_SIZE = 200_000
+_SEPARATOR = "\0"
+
+
+class SortedRuns:
+    """Quads (or, with ``triples``, the triples of quads: their RDF merge) sorted in kg's order, each once.
+
+    ``scratch()`` gives a new binary file (read and write) for each run that does not fit in memory.
+    """
+
+    def __init__(self, scratch: Callable[[], IO[bytes]], *, triples: bool = False, run_size: int | None = None) -> None:
+        self._scratch = scratch
+        self._triples = triples
+        self._run_size = run_size or RUN_SIZE
+        self._lines: list[str] = []
+        self._runs: list[IO[bytes]] = []
+        self.count = 0  # quads or triples given by merged(), once it has run
+
+    @property
+    def runs(self) -> int:
+        """Sorted runs spilled to scratch files so far."""
+        return len(self._runs)
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        order = QuadOrder()  # its subject cache lives as long as this batch of quads
+        for quad in quads:
+            item = quad.triple if self._triples else quad
+            self._lines.append(_SEPARATOR.join((*order(item), str(item))))
+            if len(self._lines) >= self._run_size:
+                self._spill()
+                order = QuadOrder()
+
+    def _spill(self) -> None:
+        stream = self._scratch()
+        stream.write("".join(line + "\n" for line in sorted(self._lines)).encode("utf-8"))
+        stream.seek(0)
+        self._runs.append(stream)
+        self._lines = []
+
+    def merged(self) -> Iterator[ox.Quad | ox.Triple]:
+        """Every quad (or triple) once, in kg's order, parsed back by Oxigraph as the runs are merged."""
+        fmt = ox.RdfFormat.N_TRIPLES if self._triples else ox.RdfFormat.N_QUADS
+        for quad in ox.parse(_LineReader(self._statements()), format=fmt):
+            yield quad.triple if self._triples else quad
+
+    def _statements(self) -> Iterator[bytes]:
+        memory = (line.encode("utf-8") + b"\n" for line in sorted(self._lines))
+        previous = None
+        self.count = 0
+        for line in heapq.merge(memory, *self._runs):
+            if line == previous:
+                continue
+            previous = line
+            self.count += 1
+            yield line[line.rindex(b"\0") + 1 : -1] + b" .\n"
+        self._lines = []
+        for stream in self._runs:
+            stream.close()
+        self._runs = []
+
+
+class _LineReader(io.RawIOBase):
+    """A readable binary stream over an iterator of byte strings."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self._pending:
+            gathered, size = [], 0
+            for chunk in self._chunks:
+                gathered.append(chunk)
+                size += len(chunk)
+                if size >= len(buffer):
+                    break
+            self._pending = memoryview(b"".join(gathered))
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
