@@ -115,12 +115,15 @@ def _extract_chunk(articles: list[Article], extract: Callable, fingerprint: str)
 
 
 def chunk_size(documents: int, slots: int) -> int:
-    """Documents per chunk: at most CHUNK_DOCS, and about two chunks per worker thread.
+    """Documents per chunk: at most CHUNK_DOCS, and a number of chunks that is a multiple of the
+    worker threads (at least two each), so that no worker is left alone with the last chunk.
 
-    >>> chunk_size(40, 2), chunk_size(5, 2), chunk_size(1000, 4)
-    (8, 2, 8)
+    >>> chunk_size(40, 2), chunk_size(5, 2), chunk_size(4, 2), chunk_size(1000, 4)
+    (7, 2, 1, 8)
     """
-    return max(1, min(CHUNK_DOCS, math.ceil(documents / (2 * max(1, slots)))))
+    slots = max(1, slots)
+    chunks = slots * max(2, math.ceil(documents / (slots * CHUNK_DOCS)))
+    return max(1, math.ceil(documents / chunks))
 
 
 def local_workers(scheduler: str) -> int | None:

@@ -89,7 +89,7 @@ def test_progress_by_chunk_and_warnings_in_corpus_order(tmp_path, cluster, nlp):
     assert result.documents == local.documents
     assert result.warnings == local.warnings
     assert [w.split(":")[0] for w in result.warnings if "cut into sentences" in w] == [str(corpus / "d1.txt"), str(corpus / "d3.txt")]
-    # one call per chunk (5 documents on 2 worker threads: chunks of 2), counting up to all documents
+    # one call per chunk (5 documents on 2 worker threads: 2, 2 and 1), counting up to all documents
     assert [total for _, total in calls] == [5, 5, 5]
     assert sorted(done for done, _ in calls)[-1] == 5 and len({done for done, _ in calls}) == 3
     assert all(state["loads"] == 1 for state in _states(client).values())
