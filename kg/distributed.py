@@ -152,7 +152,7 @@ def dask_client(scheduler: str) -> Iterator:
         if workers is not None:
             cluster = stack.enter_context(distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address=None, worker_dashboard_address=None, silence_logs=logging.ERROR))
+                dashboard_address="127.0.0.1:0", worker_dashboard_address=None, silence_logs=logging.ERROR))
             address = cluster.scheduler_address
         else:
             address = scheduler.strip()

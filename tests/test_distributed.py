@@ -45,7 +45,7 @@ def cluster():
     import distributed
 
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                                  dashboard_address=None, silence_logs=logging.ERROR) as local, \
+                                  dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as local, \
             distributed.Client(local, set_as_default=False) as client:
         yield local.scheduler_address, client
 
@@ -102,6 +102,7 @@ def test_local_cluster_with_the_cache_sends_only_new_documents(small_corpus, tmp
     out = tmp_path / "out"
     first = _kg(["build", "corpus", "--out", str(out), "--dask", "local:2", "-q"], cwd=tmp_path, seed="5")
     assert first.returncode == 0, first.stderr
+    assert first.stderr == plain.stderr  # the same warnings, and nothing from Dask
     for name in OUTPUTS:
         assert (out / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), f"{name} differs"
     # every document is in the cache: no cluster is needed, not even a reachable one
@@ -135,7 +136,7 @@ def test_a_scheduler_without_workers_is_an_error_not_a_wait(small_corpus):
     from kg.corpus import load_corpus
 
     articles = load_corpus([small_corpus]).articles[:1]
-    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR) as empty:
+    with distributed.LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as empty:
         start = time.monotonic()
         with pytest.raises(KGError, match="has no workers; start some with 'dask worker"):
             kg.distributed.extract_dask(articles, kg.build.extract_documents, scheduler=empty.scheduler_address)
