@@ -119,6 +119,7 @@ def extract_documents(
     warn: WarnCallback | None = None,
     *,
     jobs: int = 1,
+    dask: str | None = None,
 ) -> list[DocumentFacts]:
     """Run the spaCy pipeline over the articles and collect their facts.
 
@@ -127,11 +128,16 @@ def extract_documents(
     bounded in documents and characters, so memory stays bounded however large a document is.
     ``warn`` receives a line for each chunked document and each document with over-long
     sentences cut by ``kg_sentence_cap``. With ``jobs`` above 1 the documents are extracted in
-    that many processes (kg.parallel), with the same result.
+    that many processes (kg.parallel), with ``dask`` (a scheduler address or ``local:N``) on a
+    Dask cluster (kg.distributed), with the same result.
     """
     from .facts import doc_to_facts
     from .nlp import chunk_limit, make_nlp
 
+    if dask:
+        from .distributed import extract_dask
+
+        return extract_dask(articles, extract_documents, scheduler=dask, progress=progress, warn=warn)
     nlp = nlp or make_nlp()
     if jobs > 1 and len(articles) > 1:
         from .parallel import extract_parallel
@@ -213,6 +219,7 @@ def build_graph(
     max_bytes: int | None = None,
     jobs: int = 1,
     cache_dir: Path | None = None,
+    dask: str | None = None,
 ) -> BuildResult:
     """Read the corpus under ``paths`` and build its knowledge graph in memory.
 
@@ -229,7 +236,7 @@ def build_graph(
         from .parallel import default_jobs
 
         jobs = default_jobs()
-    documents = extract_cached(articles, cache_dir, nlp=nlp, progress=progress, warn=warnings.append, jobs=jobs)
+    documents = extract_cached(articles, cache_dir, nlp=nlp, progress=progress, warn=warnings.append, jobs=jobs, dask=dask)
     info = BuildInfo(time=build_time(articles), corpus=corpus_label(articles))
     return BuildResult(documents=documents, info=info, seconds=time.perf_counter() - start, warnings=warnings)
 
@@ -242,6 +249,7 @@ def extract_cached(
     progress: ProgressCallback | None = None,
     warn: WarnCallback,
     jobs: int = 1,
+    dask: str | None = None,
 ) -> list[DocumentFacts]:
     """``extract_documents`` through the extraction cache in ``cache_dir`` (None: no cache).
 
@@ -250,7 +258,7 @@ def extract_cached(
     Facts and warnings come in corpus order, as without a cache.
     """
     if cache_dir is None:
-        return extract_documents(articles, nlp=nlp, progress=progress, warn=warn, jobs=jobs)
+        return extract_documents(articles, nlp=nlp, progress=progress, warn=warn, jobs=jobs, dask=dask)
     from .cache import ExtractionCache
 
     cache = ExtractionCache(cache_dir)
@@ -264,7 +272,7 @@ def extract_cached(
             found[article.id] = hit
     if missing:
         lines: list[str] = []
-        extracted = extract_documents(missing, nlp=nlp, progress=progress, warn=lines.append, jobs=jobs)
+        extracted = extract_documents(missing, nlp=nlp, progress=progress, warn=lines.append, jobs=jobs, dask=dask)
         entries = [(facts, [line for line in lines if line.startswith(f"{facts.article.path}:")]) for facts in extracted]
         cache.put(entries)
         found.update((facts.article.id, (facts, lines)) for facts, lines in entries)

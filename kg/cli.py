@@ -53,7 +53,8 @@ def cli() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary (warnings are still printed).")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(0), metavar="N", help="Extract documents in N processes (0: one per core); the output is the same for any N.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again instead of reusing OUT/.kg-cache (the facts of documents an earlier build extracted).")
-def build(paths, out_dir, encoding, max_bytes, quiet, jobs, no_cache):
+@click.option("--dask", "dask", metavar="ADDRESS", help="Extract on a Dask cluster: a scheduler address (tcp://host:8786) or local:N (N worker processes here); needs kg[dask]. The output is the same.")
+def build(paths, out_dir, encoding, max_bytes, quiet, jobs, no_cache, dask):
     """Build the graph from corpus documents (default: corpus/) into OUT.
 
     PATHS are corpus directories or .txt/.md documents. Writes graph.ttl (Turtle) and
@@ -66,9 +67,11 @@ def build(paths, out_dir, encoding, max_bytes, quiet, jobs, no_cache):
     from .cache import CACHE_NAME
     from .progress import progress_bar
 
+    if dask and jobs != 1:
+        raise click.UsageError("--dask and --jobs are exclusive: the Dask workers are the extraction's processes")
     with progress_bar(quiet=quiet, description="Extracting") as progress:
         result = build_graph(paths or [Path("corpus")], progress=progress, encoding=encoding, max_bytes=max_bytes, jobs=jobs,
-                             cache_dir=None if no_cache else Path(out_dir) / CACHE_NAME)
+                             cache_dir=None if no_cache else Path(out_dir) / CACHE_NAME, dask=dask)
     write_outputs(result, out_dir)
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
