@@ -132,9 +132,21 @@ def _permutations(count: int) -> tuple[tuple[int, int], ...]:
 
 
 def minhash(items: set[str], permutations: int) -> tuple[int, ...]:
-    """A MinHash signature: for each of ``permutations`` fixed hash functions, the least hash of an item."""
-    values = [_hash32(item) for item in items] or [0]
-    return tuple(min((a * v + b) % _MERSENNE for v in values) for a, b in _permutations(permutations))
+    """A MinHash signature: for each of ``permutations`` fixed hash functions, the least hash of an item.
+
+    Computed with numpy in unsigned 64-bit integers: ``a * v + b`` stays below 2**64 because
+    ``a``, ``v`` and ``b`` are below 2**32, so the values are exact.
+
+    >>> minhash({"one two three", "two three four"}, 3) == tuple(
+    ...     min((a * _hash32(x) + b) % _MERSENNE for x in ("one two three", "two three four")) for a, b in _permutations(3))
+    True
+    """
+    import numpy as np
+
+    values = np.array([_hash32(item) for item in items] or [0], dtype=np.uint64)
+    factors = np.array(_permutations(permutations), dtype=np.uint64)
+    hashes = (factors[:, :1] * values[None, :] + factors[:, 1:]) % np.uint64(_MERSENNE)
+    return tuple(int(h) for h in hashes.min(axis=1))
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

@@ -66,10 +66,15 @@ class RelationExtractor(Participants):
         self.honorifics = set(data["honorifics"])
         self.locative_preps = set(data["locative_prepositions"])
         self.possessive_pronouns = set(data["possessive_pronouns"])
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        # One Matcher per first word of a trigger: a Doc is matched only against the triggers whose
+        # first word it holds (as a lemma or in lower case), not against all of them at every token.
+        self.matchers: dict[str, Matcher] = {}
         for index, rule in enumerate(self.rules):
             for trigger in rule.get("triggers", []):
-                self.matcher.add(f"{index}", [trigger_pattern(trigger), trigger_pattern(trigger, attr="LOWER")])
+                for attr in ("LEMMA", "LOWER"):
+                    first = trigger.split()[0] if attr == "LEMMA" else trigger.split()[0].lower()
+                    matcher = self.matchers.setdefault(first, Matcher(nlp.vocab, validate=True))
+                    matcher.add(f"{index}", [trigger_pattern(trigger, attr=attr)])
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.match(doc)
@@ -78,7 +83,12 @@ class RelationExtractor(Participants):
 
     def match(self, doc: Doc) -> list[tuple[int, Span]]:
         """(rule index, trigger span) for every trigger; for verb rules, the verb."""
-        found = [(int(doc.vocab.strings[m]), doc[s:e]) for m, s, e in self.matcher(doc)]
+        words = {token.lemma_ for token in doc} | {token.lower_ for token in doc}
+        found = [
+            (int(doc.vocab.strings[m]), doc[s:e])
+            for first in sorted(words & self.matchers.keys())
+            for m, s, e in self.matchers[first](doc)
+        ]
         for index, rule in enumerate(self.rules):
             if "verbs" not in rule:
                 continue
