@@ -1,8 +1,9 @@
 """A synthetic network in the shape kg.network.to_networkx gives, for tests and benchmarks of the viewer.
 
 Every name and sentence is invented from syllables; nothing comes from the corpus. The shape is
-that of news graphs: preferential attachment (a few hubs, many entities seen once), some isolated
-entities, aliases in other scripts, dated relations, conflicting ones and figures.
+that of news graphs: preferential attachment (a few hubs, many entities seen once, one country in a
+sixth of all stories), some isolated entities, aliases in other scripts, dated relations,
+conflicting ones and figures.
 
 >>> net = synthetic_network(50)
 >>> net.number_of_nodes(), net.number_of_edges() > 50
@@ -71,7 +72,10 @@ def synthetic_network(nodes: int, *, edges_per_node: int = 2, seed: int = 7) -> 
     for i in range(nodes):
         if i % 50 == 49:  # some entities are never related to another
             continue
-        picks = sorted({rng.choice(targets) for _ in range(edges_per_node)}) if targets else []
+        picks = {rng.choice(targets) for _ in range(edges_per_node)} if targets else set()
+        if i > 8 and i % 6 == 0:  # one country is in many stories: a hub of more than a hundred neighbours
+            picks.add(0)
+        picks = sorted(picks)
         for j in picks:
             relation = relations[(i * 7 + j) % len(relations)]
             periods = [f"{2016 + (i + j) % 9}"] if count % 3 == 0 else []
