@@ -103,6 +103,14 @@ Object.defineProperty(window, "kgNetwork", {
   },
 });
 document.addEventListener("pointermove", (event) => { if (event.buttons) window.__moves.push(event.timeStamp); }, true);
+// Typing in the search field (its suggestion list holds every name): from the key's input event
+// to the frame after it.
+window.__typing = [];
+document.addEventListener("input", (event) => {
+  if (event.target.id !== "search") return;
+  const t = event.timeStamp;
+  requestAnimationFrame(() => setTimeout(() => window.__typing.push(performance.now() - t), 0));
+}, true);
 """
 
 # A programmatic pan: the time from moveTo to the end of the next drawing, ten times.
@@ -163,6 +171,11 @@ def browser_timings(path: Path, search: str) -> dict[str, object]:
         page.mouse.up()
         page.wait_for_timeout(200)
         drag = page.evaluate("window.__moveLatency")
+        page.click("#search")
+        page.keyboard.type(search[:8], delay=60)
+        page.wait_for_timeout(200)
+        typing = page.evaluate("window.__typing")
+        page.keyboard.press("Escape")
         found = page.evaluate(SEARCH, search)
         after = page.evaluate("[kgData.nodes.length, kgData.edges.length]")
         browser.close()
@@ -173,6 +186,7 @@ def browser_timings(path: Path, search: str) -> dict[str, object]:
         "shown_nodes_edges": shown,
         "pan_moveTo_ms": {"median": round(statistics.median(pan), 1), "max": round(max(pan), 1)},
         "pan_drag_ms": {"median": round(statistics.median(drag), 1), "max": round(max(drag), 1), "events": len(drag)} if drag else None,
+        "typing_ms": {"median": round(statistics.median(typing), 1), "max": round(max(typing), 1), "keys": len(typing)} if typing else None,
         "search": {"label": search, "handled_ms": round(found["handled"], 1), "drawn_ms": round(found["drawn"], 1),
                    "animation_end_ms": round(found["animated"], 1), "found": found["focused"] is not None},
         "shown_after_search": after,
@@ -227,6 +241,8 @@ def main() -> None:
             print(f"  {'pan (moveTo to drawn)':32s} {browser['pan_moveTo_ms']['median']:6.1f} ms median, {browser['pan_moveTo_ms']['max']:.1f} max")
             if browser["pan_drag_ms"]:
                 print(f"  {'pan (pointer move to drawn)':32s} {browser['pan_drag_ms']['median']:6.1f} ms median, {browser['pan_drag_ms']['max']:.1f} max")
+            if browser["typing_ms"]:
+                print(f"  {'typing in the search field':32s} {browser['typing_ms']['median']:6.1f} ms median, {browser['typing_ms']['max']:.1f} max (key to next frame)")
             search = browser["search"]
             print(f"  {'search (submit to drawn)':32s} {search['drawn_ms']:6.1f} ms; zoom animation ends at {search['animation_end_ms']:.0f} ms; found: {search['found']}")
         else:
