@@ -9,14 +9,33 @@ import networkx as nx
 from .layout import SEED
 
 
+#: Betweenness is exact up to this many entities (it costs O(entities * relations)).
+EXACT_BETWEENNESS = 1000
+
+
+#: Above that, a seeded sample of sources: as many as keep sources * (entities + relations) near
+#: this budget, from 100 to 500, so 10,000 entities take seconds, not half a minute.
+BETWEENNESS_WORK = 3_000_000
+
+
+def betweenness_sources(nodes: int, edges: int) -> int | None:
+    """How many sampled sources betweenness uses: None (all, exact) up to EXACT_BETWEENNESS entities.
+
+    >>> betweenness_sources(1000, 2000), betweenness_sources(2000, 4000), betweenness_sources(10000, 20000)
+    (None, 500, 100)
+    """
+    if nodes <= EXACT_BETWEENNESS:
+        return None
+    return max(100, min(500, BETWEENNESS_WORK // (nodes + edges)))
+
+
 def graph_stats(nx_graph: nx.MultiDiGraph, *, top: int = 10, seed: int = SEED) -> dict[str, Any]:
     """Counts per class and relation, top entities by degree and betweenness, components, communities."""
     undirected = nx.Graph()
     undirected.add_nodes_from(sorted(nx_graph))
     undirected.add_edges_from((u, v) for u, v in nx_graph.edges() if u != v)
     n = undirected.number_of_nodes()
-    # Exact betweenness is O(nodes * edges); above 1,000 nodes a seeded sample of 500 sources.
-    betweenness = nx.betweenness_centrality(undirected, k=500 if n > 1000 else None, seed=seed) if n else {}
+    betweenness = nx.betweenness_centrality(undirected, k=betweenness_sources(n, undirected.number_of_edges()), seed=seed) if n else {}
 
     def entity(node: str, value: float | int) -> dict[str, Any]:
         data = nx_graph.nodes[node]

@@ -32,6 +32,15 @@ VIS_VERSION = "9.1.2"
 MAX_LABEL = 80
 
 
+#: The page first draws at most this many entities, the most connected; search and double-click
+#: add the others with their neighbourhoods. The page's data always holds every entity and relation.
+VIEW_LIMIT = 400
+
+
+#: One expansion (a search result, a double-click) adds at most this many hidden neighbours, the most connected first.
+EXPAND_LIMIT = 100
+
+
 def search_key(text: str) -> str:
     """The form the viewer's search compares: NFKC-normalised, lower case, single spaces.
 
@@ -175,6 +184,10 @@ def network_html(nx_graph: nx.MultiDiGraph, *, title: str = "Japan–South Korea
         "classes": [{"name": name, "color": style[0], "shape": style[1], "count": classes.get(name, 0)} for name, style in CLASS_STYLE.items() if classes.get(name)],
         "relations": [{"name": name, "label": label, "count": count} for name, (label, count) in sorted(relations.items(), key=lambda r: r[1][0])],
     }
+    view = None
+    if len(nodes) > VIEW_LIMIT:  # small graphs carry no "view": the page draws everything, as it always did
+        payload["view"] = {"first": first_view(nodes), "expand": EXPAND_LIMIT}
+        view = {"shown": f"{len(payload['view']['first']):,}", "total": f"{len(nodes):,}"}
     vis_js, vis_css = _vis_assets()
     app_js = (TEMPLATES_DIR / "graph.js").read_text(encoding="utf-8")
     # The inline scripts are allowed by hash: injected markup could not run even if it reached the DOM.
@@ -195,11 +208,25 @@ def network_html(nx_graph: nx.MultiDiGraph, *, title: str = "Japan–South Korea
         csp=csp,
         node_count=len(nodes),
         edge_count=len(edges),
+        view=view,
         vis_css=Markup(vis_css),
         vis_js=Markup(vis_js),
         app_js=Markup(app_js),
         data_json=Markup(script_json(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))),
     )
+
+
+def first_view(nodes: list[dict[str, Any]], limit: int = VIEW_LIMIT) -> list[str]:
+    """The ids of the ``limit`` most connected nodes of the page, in the page's order.
+
+    Ties go to the node first in the page's order (for kg's networks, the order of entity IRIs), so
+    the first view is the same in every run.
+
+    >>> first_view([{"id": f"n{i}", "info": {"degree": d}} for i, d in enumerate([1, 5, 3, 5, 0])], 3)
+    ['n1', 'n2', 'n3']
+    """
+    chosen = sorted(range(len(nodes)), key=lambda i: (-nodes[i]["info"]["degree"], i))[:limit]
+    return [nodes[i]["id"] for i in sorted(chosen)]
 
 
 def render_html(graph: Graph, *, seed: int = SEED) -> str:

@@ -23,7 +23,7 @@ from kg.layout import layout
 from kg.network import CLASS_STYLE, to_networkx
 from kg.network_formats import export_network, flat_network
 from kg.stats import graph_stats
-from kg.viz import network_html, render_html
+from kg.viz import EXPAND_LIMIT, VIEW_LIMIT, network_html, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = Path(__file__).parent / "data" / "viz" / "small.ttl"
@@ -245,6 +245,47 @@ def test_page_data_matches_the_projection(page, nx_graph):
 
 def test_page_is_deterministic(graph, page):
     assert render_html(graph) == page
+
+
+def test_a_small_graph_is_drawn_whole(page):
+    """Up to VIEW_LIMIT entities the page carries no partial view: no note, no buttons, no "view" data."""
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.DOTALL).group(1))
+    assert "view" not in data
+    assert 'id="view-note"' not in page and 'id="view-first"' not in page
+    assert '<p id="summary">' + f"{len(data['nodes'])} entities, {len(data['edges'])} relations</p>\n  <form" in page
+
+
+@pytest.mark.parametrize("size,partial", [(VIEW_LIMIT, False), (VIEW_LIMIT + 1, True)])
+def test_a_graph_above_the_view_limit_opens_on_its_most_connected_entities(size, partial):
+    from .synthetic import synthetic_network
+
+    net = synthetic_network(size)
+    html = network_html(net)
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', html, re.DOTALL).group(1))
+    assert len(data["nodes"]) == size and len(data["edges"]) == net.number_of_edges()
+    assert ('id="view-note"' in html) is partial and ("view" in data) is partial
+    if partial:
+        iris = {n["id"]: n["info"]["iri"] for n in data["nodes"]}
+        first = sorted(net, key=lambda n: (-net.degree(n), n))[:VIEW_LIMIT]
+        assert sorted(iris[i] for i in data["view"]["first"]) == sorted(first)
+        assert data["view"]["expand"] == EXPAND_LIMIT
+        assert f"Showing {VIEW_LIMIT} of {size} entities" in html
+        assert len(_inline_scripts(html)) == 2 and len(re.findall(r"^<script", html, re.MULTILINE)) == 3
+
+
+def test_a_large_page_does_not_depend_on_the_hash_seed():
+    code = (
+        "import hashlib\n"
+        "from kg.viz import network_html\n"
+        "from tests.synthetic import synthetic_network\n"
+        "print(hashlib.sha256(network_html(synthetic_network(900)).encode()).hexdigest())\n"
+    )
+    outputs = set()
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
 
 
 def test_page_escapes_its_title(nx_graph):

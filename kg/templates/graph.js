@@ -3,8 +3,19 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  // A large graph (above kg.viz.VIEW_LIMIT entities) comes with data.view: the DataSets then hold
+  // only the part on view, first the most connected entities (view.first) and the relations among
+  // them; search and double-click add entities with their neighbours. data keeps everything.
+  var view = data.view || null;
+  var onView = {}, edgeOnView = {}, links = {}, order = {};
+  if (view) {
+    data.nodes.forEach(function (n, i) { links[n.id] = []; order[n.id] = i; });
+    data.edges.forEach(function (e) { links[e.from].push(e); if (e.to !== e.from) links[e.to].push(e); });
+    view.first.forEach(function (id) { onView[id] = true; });
+    data.edges.forEach(function (e) { if (onView[e.from] && onView[e.to]) edgeOnView[e.id] = true; });
+  }
+  var nodes = new vis.DataSet(view ? data.nodes.filter(function (n) { return onView[n.id]; }) : data.nodes);
+  var edges = new vis.DataSet(view ? data.edges.filter(function (e) { return edgeOnView[e.id]; }) : data.edges);
   var container = document.getElementById("network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   window.kgNetwork = network;
@@ -138,18 +149,101 @@
 
   var details = document.getElementById("details");
   function showDetails(card) { details.replaceChildren(card); }
+  // A node's details; on a partial view with a button that adds its hidden neighbours.
+  function nodeDetails(id) {
+    var card = describeNode(id, true);
+    var more = view ? hiddenNeighbours(id).length : 0;
+    if (more) {
+      var button = el("button", "Show " + (more > view.expand ? view.expand + " of its " : "its ") + grouped(more) + " hidden neighbour" + (more === 1 ? "" : "s"), "small-button");
+      button.type = "button";
+      button.id = "expand-node";
+      button.addEventListener("click", function () { expand(id); showDetails(nodeDetails(id)); });
+      card.appendChild(button);
+    }
+    return card;
+  }
   network.on("click", function (params) {
-    if (params.nodes.length) showDetails(describeNode(params.nodes[0], true));
+    if (params.nodes.length) showDetails(nodeDetails(params.nodes[0]));
     else if (params.edges.length) showDetails(describeEdge(params.edges[0], true));
   });
 
-  // Legend and filters.
+  // Legend and filters: they apply to what is on view and to what is added later.
   var hiddenClasses = {}, hiddenRelations = {};
   var untilYear = null;  // the time control: relations first dated after this year are hidden
   function outOfTime(e) { return untilYear !== null && e.years && e.years.length && e.years[0] > untilYear; }
+  function nodeHidden(n) { return !!hiddenClasses[n.kind]; }
+  function edgeHidden(e) { return !!hiddenRelations[e.relation] || outOfTime(e); }
   function applyFilters() {
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !!hiddenClasses[n.kind] }; }));
-    edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !!hiddenRelations[e.relation] || outOfTime(e) }; }));
+    var shownNodes = view ? data.nodes.filter(function (n) { return onView[n.id]; }) : data.nodes;
+    var shownEdges = view ? data.edges.filter(function (e) { return edgeOnView[e.id]; }) : data.edges;
+    nodes.update(shownNodes.map(function (n) { return { id: n.id, hidden: nodeHidden(n) }; }));
+    edges.update(shownEdges.map(function (e) { return { id: e.id, hidden: edgeHidden(e) }; }));
+  }
+
+  // The partial view of a large graph: entities join with the relations between them and what is
+  // on view already, filtered like the rest.
+  function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+  var note = document.getElementById("view-note");
+  function noteView(news) {
+    var shown = nodes.length;
+    note.textContent = (shown === data.nodes.length ? "Showing all " + grouped(shown) + " entities."
+      : "Showing " + grouped(shown) + " of " + grouped(data.nodes.length) + " entities: search or double-click an entity to add its neighbours.")
+      + (news ? " " + news : "");
+  }
+  function reveal(ids) {
+    var added = [], newEdges = [];
+    ids.forEach(function (id) {
+      if (onView[id] || !links[id]) return;
+      onView[id] = true;
+      added.push(id);
+    });
+    added.forEach(function (id) {
+      links[id].forEach(function (e) {
+        if (!edgeOnView[e.id] && onView[e.from] && onView[e.to]) { edgeOnView[e.id] = true; newEdges.push(e); }
+      });
+    });
+    added.sort(function (a, b) { return order[a] - order[b]; });
+    nodes.add(added.map(function (id) { var n = data.nodes[order[id]]; return Object.assign({}, n, { hidden: nodeHidden(n) }); }));
+    edges.add(newEdges.map(function (e) { return Object.assign({}, e, { hidden: edgeHidden(e) }); }));
+    noteView();
+    return added.length;
+  }
+  // Neighbours not on view, the most connected first (ties: first in the page's order).
+  function hiddenNeighbours(id) {
+    var seen = {}, found = [];
+    links[id].forEach(function (e) {
+      var other = e.from === id ? e.to : e.from;
+      if (other !== id && !onView[other] && !seen[other]) { seen[other] = true; found.push(other); }
+    });
+    var degree = function (x) { return data.nodes[order[x]].info.degree; };
+    return found.sort(function (a, b) { return degree(b) - degree(a) || order[a] - order[b]; });
+  }
+  function expand(id) {
+    var more = hiddenNeighbours(id);
+    var added = reveal(more.slice(0, view.expand));
+    noteView(added ? "Added " + grouped(added) + " of " + grouped(more.length) + " hidden neighbours of \u201c" + fullLabel(data.nodes[order[id]]) + "\u201d."
+      : "Every neighbour of \u201c" + fullLabel(data.nodes[order[id]]) + "\u201d is on view.");
+    return added;
+  }
+  if (view) {
+    network.on("doubleClick", function (params) {
+      if (params.nodes.length) { expand(params.nodes[0]); showDetails(nodeDetails(params.nodes[0])); }
+    });
+    document.getElementById("view-first").addEventListener("click", function () {
+      var first = {};
+      view.first.forEach(function (id) { first[id] = true; });
+      nodes.remove(data.nodes.filter(function (n) { return onView[n.id] && !first[n.id]; }).map(function (n) { return n.id; }));
+      edges.remove(data.edges.filter(function (e) { return edgeOnView[e.id] && !(first[e.from] && first[e.to]); }).map(function (e) { return e.id; }));
+      onView = first;
+      edgeOnView = {};
+      edges.getIds().forEach(function (id) { edgeOnView[id] = true; });
+      noteView();
+      network.fit({ animation: false });
+    });
+    document.getElementById("view-all").addEventListener("click", function () {
+      reveal(data.nodes.map(function (n) { return n.id; }));
+      network.fit({ animation: false });
+    });
   }
 
   function swatch(shape, color) {
@@ -274,6 +368,11 @@
     var node = find(text);
     if (!node) { status.textContent = "No entity matches \u201c" + text + "\u201d."; return; }
     status.textContent = "";
+    if (view && !onView[node.id]) {
+      var around = hiddenNeighbours(node.id);
+      reveal([node.id].concat(around.slice(0, view.expand)));
+      noteView("Added \u201c" + fullLabel(node) + "\u201d and " + grouped(Math.min(around.length, view.expand)) + " of its " + grouped(around.length) + " hidden neighbours.");
+    }
     if (hiddenClasses[node.kind]) {
       hiddenClasses[node.kind] = false;
       classBoxes.forEach(function (box) { if (box.dataset.key === node.kind) box.checked = true; });
@@ -281,7 +380,7 @@
     }
     network.selectNodes([node.id]);
     network.focus(node.id, { scale: 1.4, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
-    showDetails(describeNode(node.id, true));
+    showDetails(nodeDetails(node.id));
     window.kgFocused = node.id;
   });
 
