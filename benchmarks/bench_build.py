@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -42,6 +43,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_corpus import make_corpus  # noqa: E402
 
 PYTHON = sys.executable
+#: An export that takes longer is stopped and recorded as such.
+EXPORT_TIMEOUT = 600.0
 BARE_SPACY = """
 import sys
 from pathlib import Path
@@ -63,17 +66,25 @@ print(time.perf_counter() - start)
 """
 
 
-def run(command: list[str], **kwargs) -> dict:
-    """Wall seconds and peak resident MB of one process (not its children)."""
+def run(command: list[str], timeout: float | None = None) -> dict:
+    """Wall seconds and peak resident MB of one process (not its children); killed after ``timeout`` seconds."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT, **kwargs)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    out, err = process.stdout.read(), process.stderr.read()
-    process.stdout.close()
-    process.stderr.close()
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        process = subprocess.Popen(command, stdout=out_file, stderr=err_file, env=env, cwd=ROOT)
+        timer = threading.Timer(timeout, process.kill) if timeout else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        if timer:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     process.returncode = os.waitstatus_to_exitcode(status)
+    if timeout and seconds >= timeout:
+        raise SystemExit(f"stopped after {timeout:.0f} s: {' '.join(command[:6])}")
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err.decode()[-2000:]}")
     return {"seconds": round(seconds, 2), "peak_mb": round(usage.ru_maxrss / 1024), "stdout": out.decode()}
@@ -147,7 +158,11 @@ def query_and_export_run(scratch: Path, out: Path) -> dict:
     exports = {}
     for fmt in ("ttl", "trig", "nt", "nq", "jsonld", "xml"):
         target = scratch / f"export.{fmt}"
-        measured = run(kg("export", str(out / "graph.trig"), "--format", fmt, "--out", str(target)))
+        try:
+            measured = run(kg("export", str(out / "graph.trig"), "--format", fmt, "--out", str(target)), timeout=EXPORT_TIMEOUT)
+        except SystemExit as err:
+            exports[fmt] = {"kg_export_seconds": None, "note": str(err)[:200]}
+            continue
         entry = {"kg_export_seconds": measured["seconds"], "peak_mb": measured["peak_mb"], "bytes": target.stat().st_size}
         ox_ext = {"ttl": "ttl", "trig": "trig", "nt": "nt", "nq": "nq", "jsonld": "jsonld", "xml": "rdf"}[fmt]
         try:
