@@ -72,6 +72,11 @@ class BuildResult:
         """All triples of the dataset as one plain graph (what graph.ttl holds)."""
         return plain_graph(self.dataset)
 
+    @property
+    def corpus(self) -> str | None:
+        """The corpus as the build's provenance names it; None for a result made from a dataset."""
+        return self.info.corpus if self.info is not None and self._given is None else None
+
     def quad_parts(self) -> Iterator[list]:
         """The build's quads (pyoxigraph), one named graph at a time, checked for terms no file can carry."""
         if self._given is not None or self.info is None:
@@ -315,7 +320,7 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
     directory at the same time, and temporaries left by killed builds are removed.
     """
     from .sortedruns import SortedRuns
-    from .store import STORE_NAME, fill_store, open_union
+    from .store import STORE_NAME, StoreWriter, open_union
 
     start = time.perf_counter()
     out_dir = Path(out_dir)
@@ -326,23 +331,29 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
         remove_stale_temporaries(out_dir)
         quads = SortedRuns(lambda: output.scratch(out_dir))
         triples = SortedRuns(lambda: output.scratch(out_dir), triples=True)
-        corpus = result.info.corpus if result.info is not None and result._given is None else None
+        corpus = result.corpus
         for part in result.quad_parts():
             if corpus is None:
                 corpus, _ = quads_build_info(part)
             quads.extend(part)
             triples.extend(part)
-        union = output.file(out_dir / "graph.ttl", lambda stream: write_rdf(
-            triples.merged(), "ttl", stream, header=turtle_header(description, corpus).encode()))
+        database = None
+        if store or html:  # the page is drawn from the database
+            keep = lambda directory: None  # noqa: E731 (filled below, while the files are written)
+            database = StoreWriter(output.directory(out_dir / STORE_NAME, keep) if store else output.scratch_directory(out_dir, keep))
+        output.file(out_dir / "graph.ttl", lambda stream: write_rdf(
+            triples.merged(database and database.tap(triples.statement_format)), "ttl", stream,
+            header=turtle_header(description, corpus).encode()))
         trig = output.file(out_dir / "graph.trig", lambda stream: write_rdf(
-            quads.merged(), "trig", stream, header=turtle_header(description + ", one named graph per document", corpus).encode()))
+            quads.merged(database and database.tap(quads.statement_format)), "trig", stream,
+            header=turtle_header(description + ", one named graph per document", corpus).encode()))
         result.triple_count = triples.count
-        fill = lambda directory: fill_store(directory, trig, union)  # noqa: E731
-        database = output.directory(out_dir / STORE_NAME, fill) if store else output.scratch_directory(out_dir, fill)
+        if database is not None:
+            database.close(trig)
         if html:
             from .viz import render_html
 
-            output.file(out_dir / "graph.html", render_html(open_union(database)).encode("utf-8"))
+            output.file(out_dir / "graph.html", render_html(open_union(database.directory)).encode("utf-8"))
         result.files = output.commit()
     result.seconds += time.perf_counter() - start
     return result.files

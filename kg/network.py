@@ -150,6 +150,7 @@ class _Evidence:
         self.graph = graph
         self._titles: dict[URIRef, str] = {}
         self._sources: dict[URIRef, tuple[str, str]] = {}
+        self._sentences: dict[URIRef, dict[str, Any]] = {}  # a sentence is evidence for each entity and relation in it
 
     def source(self, doc: URIRef) -> tuple[str, str]:
         """The publisher and date of a document, as shown."""
@@ -165,6 +166,13 @@ class _Evidence:
         return self._titles[doc]
 
     def sentence(self, sentence: URIRef) -> dict[str, Any]:
+        """The sentence's text, offset and document (title, IRI, publisher, date); a copy the caller may change."""
+        found = self._sentences.get(sentence)
+        if found is None:
+            found = self._sentences[sentence] = self._look_up(sentence)
+        return dict(found)
+
+    def _look_up(self, sentence: URIRef) -> dict[str, Any]:
         text = self.graph.value(sentence, NIF.anchorOf)
         doc = self.graph.value(sentence, NIF.referenceContext) or URIRef(str(sentence).split("#", 1)[0])
         begin = self.graph.value(sentence, NIF.beginIndex)

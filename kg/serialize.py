@@ -8,6 +8,7 @@ refuses to write a file other tools would reject or misread. Writing files is kg
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -247,6 +248,7 @@ def plain_graph_bytes(graph: Graph | Dataset, fmt: str) -> bytes:
 OXIGRAPH_WRITES = ("ttl", "trig", "nt", "nq")
 
 
+@lru_cache(maxsize=1 << 16)  # classes, properties, entities and documents recur in every graph
 def _ox_term(term):
     if isinstance(term, URIRef):
         return ox.NamedNode(term)

@@ -26,11 +26,10 @@ from typing import IO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .rdfwrite import QuadOrder
+from .rdfwrite import RDF_TYPE, natural_key
 
-#: Quads held in memory before a sorted run goes to a scratch file (about 60 MB of lines).
-RUN_SIZE = 200_000
-_SEPARATOR = "\0"
+#: Quads held in memory before a sorted run goes to a scratch file (about 15 MB of lines).
+RUN_SIZE = 50_000
 
 
 class SortedRuns:
@@ -53,29 +52,53 @@ class SortedRuns:
         return len(self._runs)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        order = QuadOrder()  # its subject cache lives as long as this batch of quads
+        """Add quads: each becomes a line of its sort key (``rdfwrite.QuadOrder``'s fields) and its N-Quads text."""
+        subjects: dict = {}  # subject -> (natural key, N-Triples text), for this batch of quads
+        lines = self._lines
         for quad in quads:
-            item = quad.triple if self._triples else quad
-            self._lines.append(_SEPARATOR.join((*order(item), str(item))))
-            if len(self._lines) >= self._run_size:
+            subject = quad.subject
+            known = subjects.get(subject)
+            if known is None:
+                text = str(subject)
+                known = subjects[subject] = (natural_key(text), text)
+            predicate, graph = quad.predicate, quad.graph_name
+            iri, obj = predicate.value, str(quad.object)
+            if self._triples or isinstance(graph, ox.DefaultGraph):
+                graph_key = tail = ""
+            else:
+                name = str(graph)
+                graph_key, tail = "~" + name, " " + name
+            lines.append(f"{graph_key}\0{known[0]}\0{'' if predicate == RDF_TYPE else iri}\0{obj}\0{known[1]} <{iri}> {obj}{tail}")
+            if len(lines) >= self._run_size:
                 self._spill()
-                order = QuadOrder()
+                lines = self._lines
 
     def _spill(self) -> None:
         stream = self._scratch()
-        stream.write("".join(line + "\n" for line in sorted(self._lines)).encode("utf-8"))
+        lines = self._lines
+        lines.sort()
+        for start in range(0, len(lines), 4096):
+            stream.write(("\n".join(lines[start : start + 4096]) + "\n").encode("utf-8"))
         stream.seek(0)
         self._runs.append(stream)
         self._lines = []
 
-    def merged(self) -> Iterator[ox.Quad | ox.Triple]:
-        """Every quad (or triple) once, in kg's order, parsed back by Oxigraph as the runs are merged."""
-        fmt = ox.RdfFormat.N_TRIPLES if self._triples else ox.RdfFormat.N_QUADS
-        for quad in ox.parse(_LineReader(self._statements()), format=fmt):
+    @property
+    def statement_format(self) -> ox.RdfFormat:
+        """The format of the lines ``merged`` hands its ``tap``: N-Triples, or N-Quads."""
+        return ox.RdfFormat.N_TRIPLES if self._triples else ox.RdfFormat.N_QUADS
+
+    def merged(self, tap: Callable[[bytes], None] | None = None) -> Iterator[ox.Quad | ox.Triple]:
+        """Every quad (or triple) once, in kg's order, parsed back by Oxigraph as the runs are merged.
+
+        ``tap`` receives each statement as a line of N-Quads (N-Triples) too, for instance to load a store.
+        """
+        for quad in ox.parse(_LineReader(self._statements(tap)), format=self.statement_format):
             yield quad.triple if self._triples else quad
 
-    def _statements(self) -> Iterator[bytes]:
-        memory = (line.encode("utf-8") + b"\n" for line in sorted(self._lines))
+    def _statements(self, tap: Callable[[bytes], None] | None) -> Iterator[bytes]:
+        self._lines.sort()
+        memory = (line.encode("utf-8") + b"\n" for line in self._lines)
         previous = None
         self.count = 0
         for line in heapq.merge(memory, *self._runs):
@@ -83,7 +106,10 @@ class SortedRuns:
                 continue
             previous = line
             self.count += 1
-            yield line[line.rindex(b"\0") + 1 : -1] + b" .\n"
+            statement = line[line.rindex(b"\0") + 1 : -1] + b" .\n"
+            if tap is not None:
+                tap(statement)
+            yield statement
         self._lines = []
         for stream in self._runs:
             stream.close()

@@ -39,25 +39,52 @@ STORE_NAME = "store"
 _STAMP = "graph.json"
 
 
-def fill_store(directory: Path, trig: Path, union: Path, graph_name: str = "graph.trig") -> None:
-    """Make ``directory`` the build's Oxigraph database, opened by ``kg query``, ``serve`` and ``stats``.
+class StoreWriter:
+    """The build's Oxigraph database in ``directory``, filled while the graph files are written.
 
-    It holds the named graphs of the TriG file ``trig`` and, in its default graph, their merge
-    ``union`` (the Turtle file), as kg's query store expects; Oxigraph's bulk loader reads both
-    from disk. A stamp records the size and modification time of ``trig``, which becomes the
-    output ``graph_name`` by a rename (same size and time): a store whose graph file changed
-    since is ignored.
+    It holds the named graphs of graph.trig and, in its default graph, their merge (graph.ttl),
+    as kg's query store expects. Statements arrive as N-Quads or N-Triples lines (``tap``) and are
+    bulk-loaded in chunks of ``CHUNK``, so memory stays bounded however large the build (one bulk
+    load of a million quads takes several hundred MB). ``close`` stamps the database with the
+    size and modification time of the TriG file, which becomes the output ``graph_name`` by a
+    rename (same size and time): a store whose graph file changed since is ignored.
     """
-    from .files import write_atomic
 
-    store = ox.Store(str(directory / "oxigraph"))
-    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
-    store.bulk_load(path=str(union), format=ox.RdfFormat.TURTLE)
-    store.flush()
-    del store
-    stat = Path(trig).stat()
-    stamp = {"graph": graph_name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-    write_atomic(directory / _STAMP, json.dumps(stamp, sort_keys=True).encode())
+    CHUNK = 100_000
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._store: ox.Store | None = ox.Store(str(self.directory / "oxigraph"))
+        self._pending: dict[ox.RdfFormat, list[bytes]] = {}
+
+    def tap(self, fmt: ox.RdfFormat):
+        """A function taking one statement (a line in ``fmt``, N-Quads or N-Triples) at a time."""
+        lines = self._pending.setdefault(fmt, [])
+
+        def add(line: bytes) -> None:
+            lines.append(line)
+            if len(lines) >= self.CHUNK:
+                self._load(fmt)
+
+        return add
+
+    def _load(self, fmt: ox.RdfFormat) -> None:
+        lines = self._pending[fmt]
+        if lines and self._store is not None:
+            self._store.bulk_load(b"".join(lines), format=fmt)
+        lines.clear()
+
+    def close(self, trig: Path, graph_name: str = "graph.trig") -> None:
+        from .files import write_atomic
+
+        for fmt in list(self._pending):
+            self._load(fmt)
+        if self._store is not None:
+            self._store.flush()
+            self._store = None
+        stat = Path(trig).stat()
+        stamp = {"graph": graph_name, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        write_atomic(self.directory / _STAMP, json.dumps(stamp, sort_keys=True).encode())
 
 
 def open_union(directory: Path) -> Graph:

@@ -174,6 +174,16 @@ def test_layout_is_seeded_complete_and_spread(n):
     assert layout(net, seed=7) != first
 
 
+def _outputs_under_hash_seeds(code: str) -> set[str]:
+    """What ``python -c code`` prints under two PYTHONHASHSEEDs (one element if it does not depend on the seed)."""
+    outputs = set()
+    for seed in ("1", "2"):
+        done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, cwd=ROOT, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    return outputs
+
+
 def test_layout_does_not_depend_on_the_hash_seed():
     """Set iteration order changes with PYTHONHASHSEED; positions must not."""
     code = (
@@ -184,12 +194,7 @@ def test_layout_does_not_depend_on_the_hash_seed():
         "for u, v in nx.path_graph(30).edges(): net.add_edge(f'p{u}', f'p{v}')\n"
         "print(json.dumps(sorted(layout(net).items())))\n"
     )
-    outputs = set()
-    for seed in ("1", "2"):
-        done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, cwd=ROOT, timeout=120)
-        assert done.returncode == 0, done.stderr
-        outputs.add(done.stdout)
-    assert len(outputs) == 1
+    assert len(_outputs_under_hash_seeds(code)) == 1
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -280,12 +285,7 @@ def test_a_large_page_does_not_depend_on_the_hash_seed():
         "from tests.synthetic import synthetic_network\n"
         "print(hashlib.sha256(network_html(synthetic_network(900)).encode()).hexdigest())\n"
     )
-    outputs = set()
-    for seed in ("1", "2"):
-        done = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True, cwd=ROOT, timeout=120)
-        assert done.returncode == 0, done.stderr
-        outputs.add(done.stdout)
-    assert len(outputs) == 1
+    assert len(_outputs_under_hash_seeds(code)) == 1
 
 
 def test_page_escapes_its_title(nx_graph):
