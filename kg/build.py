@@ -319,7 +319,7 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
     intact and no partial file. A lock file keeps a second build from writing to the same
     directory at the same time, and temporaries left by killed builds are removed.
     """
-    from .sortedruns import SortedRuns
+    from .sortedruns import SortedRuns, extend_together
     from .store import STORE_NAME, StoreWriter, open_union
 
     start = time.perf_counter()
@@ -335,8 +335,7 @@ def write_outputs(result: BuildResult, out_dir: Path, *, html: bool = True, stor
         for part in result.quad_parts():
             if corpus is None:
                 corpus, _ = quads_build_info(part)
-            quads.extend(part)
-            triples.extend(part)
+            extend_together(quads, triples, part)
         database = None
         if store or html:  # the page is drawn from the database
             keep = lambda directory: None  # noqa: E731 (filled below, while the files are written)

@@ -52,26 +52,15 @@ class SortedRuns:
         return len(self._runs)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads: each becomes a line of its sort key (``rdfwrite.QuadOrder``'s fields) and its N-Quads text."""
-        subjects: dict = {}  # subject -> (natural key, N-Triples text), for this batch of quads
-        lines = self._lines
-        for quad in quads:
-            subject = quad.subject
-            known = subjects.get(subject)
-            if known is None:
-                text = str(subject)
-                known = subjects[subject] = (natural_key(text), text)
-            predicate, graph = quad.predicate, quad.graph_name
-            iri, obj = predicate.value, str(quad.object)
-            if self._triples or isinstance(graph, ox.DefaultGraph):
-                graph_key = tail = ""
-            else:
-                name = str(graph)
-                graph_key, tail = "~" + name, " " + name
-            lines.append(f"{graph_key}\0{known[0]}\0{'' if predicate == RDF_TYPE else iri}\0{obj}\0{known[1]} <{iri}> {obj}{tail}")
-            if len(lines) >= self._run_size:
-                self._spill()
-                lines = self._lines
+        """Add quads (for triple runs: their triples)."""
+        for pair in _lines(quads):
+            self.add_line(pair[self._triples])
+
+    def add_line(self, line: str) -> None:
+        """Add one line of ``_lines``."""
+        self._lines.append(line)
+        if len(self._lines) >= self._run_size:
+            self._spill()
 
     def _spill(self) -> None:
         stream = self._scratch()
@@ -114,6 +103,33 @@ class SortedRuns:
         for stream in self._runs:
             stream.close()
         self._runs = []
+
+
+def extend_together(by_quad: SortedRuns, by_triple: SortedRuns, quads: Iterable[ox.Quad]) -> None:
+    """Add quads to quad runs and their triples to triple runs, making each line's parts once."""
+    for quad_line, triple_line in _lines(quads):
+        by_quad.add_line(quad_line)
+        by_triple.add_line(triple_line)
+
+
+def _lines(quads: Iterable[ox.Quad]) -> Iterator[tuple[str, str]]:
+    """For each quad, its run line and that of its triple: the sort key (``rdfwrite.QuadOrder``'s
+    fields), then the N-Quads (N-Triples) text."""
+    subjects: dict = {}  # subject -> (natural key, N-Triples text), for this batch of quads
+    for quad in quads:
+        subject = quad.subject
+        known = subjects.get(subject)
+        if known is None:
+            text = str(subject)
+            known = subjects[subject] = (natural_key(text), text)
+        predicate, graph = quad.predicate, quad.graph_name
+        iri, obj = predicate.value, str(quad.object)
+        body = f"{known[0]}\0{'' if predicate == RDF_TYPE else iri}\0{obj}\0{known[1]} <{iri}> {obj}"
+        if isinstance(graph, ox.DefaultGraph):
+            yield "\0" + body, "\0" + body
+        else:
+            name = str(graph)
+            yield f"~{name}\0{body} {name}", "\0" + body
 
 
 class _LineReader(io.RawIOBase):
