@@ -169,3 +169,16 @@ def test_a_trailing_values_block_reuses_the_verdict_only_when_it_is_plain_data(l
         with pytest.raises(kg.QueryError):
             run_query(store, sparql)
     assert listener.connections == before
+
+
+def test_the_library_is_judged_by_the_token_scan_as_by_the_parse():
+    from kg.query import library
+    from kg.query.safety import _inspect, scanned_query
+
+    for name, entry in library().items():
+        parsed, scanned = _inspect(entry.text.rstrip(), ()), scanned_query(entry.text)
+        assert parsed.parsed, name
+        assert (scanned.update_keywords, bool(scanned.services), bool(scanned.datasets), scanned.uses_graphs) == (
+            parsed.update_keywords, bool(parsed.services), bool(parsed.datasets), parsed.uses_graphs), name
+    federated = library()["wikidata-federated"].text
+    assert inspect_query(federated).services  # the library's one SERVICE query is still refused without --allow-service

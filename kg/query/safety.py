@@ -11,7 +11,11 @@ own: a token scan (comments, strings, IRIs, variables and prefixed names removed
 with the tree, and, for a query rdflib cannot parse, a refusal whenever the text mentions
 ``service`` at all. Both can only refuse more, never less.
 
-A query that is an already inspected query followed by a trailing ``VALUES`` block of plain data
+The library's own queries (files of the package, never user input; a test checks that the
+token scan gives each the verdict of the parse) are judged by the token scan alone, so that a
+one-off ``kg query NAME`` does not load rdflib's SPARQL grammar (the one federated example is still
+parsed, so that its refusal names the endpoint). A query that is an already
+inspected query followed by a trailing ``VALUES`` block of plain data
 (how library queries get their parameters) takes the verdict of that query without a second parse:
 the block is matched token by token (variables, IRIs, prefixed names, literals without escapes,
 numbers, ``UNDEF``), so it can add no keyword, open no string and close no group.
@@ -164,11 +168,33 @@ def inspect_query(sparql: str, prefixes: Mapping[str, str] | None = None) -> Que
     """
     prefix_items = tuple(sorted((prefixes or {}).items()))
     head = _head_before_values(sparql)
+    if (head or sparql).rstrip() in _library_texts():
+        scanned = scanned_query(head or sparql)
+        if not (scanned.services or scanned.datasets):  # else parsed, for the endpoint's name in the refusal
+            return scanned
     if head is not None:
         info = _inspect(head, prefix_items)
         if info.parsed:  # a head rdflib parsed whole ends outside any string or comment
             return info
     return _inspect(sparql.rstrip(), prefix_items)  # trailing space changes nothing: one cache entry
+
+
+@lru_cache(maxsize=1)
+def _library_texts() -> frozenset[str]:
+    from .library import library
+
+    return frozenset(entry.text.rstrip() for entry in library().values())
+
+
+def scanned_query(sparql: str) -> QueryInfo:
+    """What the token scan alone finds in a query (the verdict for the library's own queries)."""
+    tokens = keyword_tokens(sparql)
+    info = QueryInfo(update_keywords=set(tokens & UPDATE_KEYWORDS), uses_graphs=bool(tokens & {"GRAPH", "FROM"}))
+    if "SERVICE" in tokens:
+        info.services.append("(a SERVICE keyword)")
+    if "FROM" in tokens:
+        info.datasets.append("(a FROM keyword)")
+    return info
 
 
 def _head_before_values(sparql: str) -> str | None:
