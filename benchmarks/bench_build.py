@@ -189,8 +189,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--incremental", type=int, default=1000, help="documents of the incremental run (0: skip)")
     parser.add_argument("--skip-export", action="store_true", help="no cold query and export run on the largest build")
+    parser.add_argument("--only-large", type=Path, metavar="OUT", help="only the cold query and exports, on an existing build directory")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args(argv)
+    if args.only_large:
+        with tempfile.TemporaryDirectory(prefix="kg-bench-build-") as tmp:
+            result = query_and_export_run(Path(tmp), args.only_large.resolve())
+        print(json.dumps(result, indent=2))
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "build-large.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        return 0
     results: dict = {"machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores", "sizes": []}
     with tempfile.TemporaryDirectory(prefix="kg-bench-build-") as tmp:
         scratch = Path(tmp)
