@@ -321,7 +321,7 @@ def viz_cmd(graph, out_path):
     from .store import load_union
     from .viz import write_html
 
-    nx_graph = write_html(load_union(graph), out_path)
+    nx_graph = write_html(load_union(graph, from_store=True), out_path)
     click.echo(f"Wrote {out_path}: {nx_graph.number_of_nodes()} entities, {nx_graph.number_of_edges()} relations")
 
 
@@ -341,7 +341,7 @@ def stats_cmd(graph, fmt, top):
     from .stats import format_stats, graph_stats
     from .store import load_union
 
-    stats = graph_stats(to_networkx(load_union(graph)), top=top)
+    stats = graph_stats(to_networkx(load_union(graph, from_store=True)), top=top)
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if fmt == "json" else format_stats(stats), nl=fmt == "json")
 
 

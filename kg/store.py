@@ -314,14 +314,16 @@ def load_graph(path: Path | str | None = None, *, fmt: str | None = None) -> Dat
     return dataset
 
 
-def load_union(path: Path | str | None = None) -> Graph:
-    """All triples of a graph file as one plain Graph: read from the build's database beside it, else parsed.
+def load_union(path: Path | str | None = None, *, from_store: bool = False) -> Graph:
+    """All triples of a graph file as one plain Graph, parsed; with ``from_store``, the build's database beside it.
 
     The database (``out/store``, if it still matches the file) is read in place, never loaded
-    into memory, so the page and the statistics of a large build cost no parse.
+    into memory, so the page and the statistics of a large build cost no parse. It is not the
+    file term for term (Oxigraph keeps ``xsd:nonNegativeInteger`` values as ``xsd:integer``), so
+    only readers that do not show datatypes (the page, the statistics) ask for it.
     """
     resolved = resolve_graph_path(path)
-    database = persistent_store(resolved)
+    database = persistent_store(resolved) if from_store else None
     if database is not None:
         try:
             return open_union(database.parent)

@@ -68,7 +68,7 @@ def test_page_and_statistics_read_the_database_as_they_read_the_file(built, runn
     _, out = built
     database = persistent_store(out / "graph.trig")
     assert database is not None
-    union = load_union(out)
+    union = load_union(out, from_store=True)
     assert type(union.store).__name__ == "OxigraphStore"  # read in place, not parsed
     assert len(union) == len(open_union(database.parent))
     with_store = runner.invoke(cli, ["stats", str(out), "--format", "json"])
