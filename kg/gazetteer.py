@@ -99,8 +99,8 @@ class Gazetteer:
 def normalize_form(text: str) -> str:
     """Normalise a surface form for lookup.
 
-    >>> normalize_form("The  Japan–South Korea trade dispute's")
-    'japan-south korea trade dispute'
+    >>> normalize_form("The  Chile–Peru border accord's")
+    'chile-peru border accord'
     """
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text.strip())
     text = re.sub(r"['\u2019]s$", "", text)

@@ -217,7 +217,7 @@ class KGEntityRuler:
                 k -= 1  # "Foreign Ministers' Meetings"
             elif (prev.lower_ in self.name_joiners or prev.text == ",") and k - 2 >= sent_start and doc[k - 2].text[:1].isupper() and doc[k - 2].is_alpha:
                 if prev.lower_ in ("of", "for") and doc[k - 2].lower_ in self.title_words:
-                    break  # "Director General for Energy ... Department": the title's complement starts here
+                    break  # "Head of Mines ... Office": the title's complement starts here
                 k -= 1
             else:
                 break
@@ -304,7 +304,7 @@ class KGEntityRuler:
                 prev = doc[start - 1]
                 joined = prev.text in DASHES and not prev.whitespace_
                 if prev.i in taken and any(e.start <= prev.i < e.end and e.label_ != "Country" and e.id_ in self.gazetteer for e in ents):
-                    break  # a known name ends the phrase; countries ("Korea-Japan summit talks") and unknown names do not
+                    break  # a known name ends the phrase; countries ("Chile-Peru border talks") and unknown names do not
                 if joined or prev.text in ("'", "\u2019") or (prev.pos_ in ("ADJ", "NOUN", "PROPN") and prev.lower_ not in self.phrase_stops and prev.is_alpha):
                     start -= 1
                 else:

@@ -44,7 +44,7 @@ class FigureRoles:
             pair = principal_pair(doc)
             if pair:
                 return list(pair)
-        # partners ("exports to Japan", "investment in South Korea") are not what a figure is about
+        # partners ("shipments to Norway", "spending in Chile") are not what a figure is about
         actors = [(i, ids) for i, ids in agents if not self._is_partner(doc, i)]
         if measure_span is not None:  # "German direct investment in Poland"
             near = [ids for i, ids in actors if measure_span.start - 2 <= i < measure_span.end + 4 and i < c.start]
@@ -88,7 +88,7 @@ class FigureRoles:
 
     @staticmethod
     def _with_conjuncts(doc: Doc, chosen: tuple[int, list[str]], pool: list[tuple[int, list[str]]]) -> list[str]:
-        """The chosen agent and the agents coordinated with it ("Samsung Electronics and SK Hynix")."""
+        """The chosen agent and the agents coordinated with it ("Acme Motors and Borealis Steel")."""
         roots = {ent.start: ent.root for ent in doc.ents}
         root = roots.get(chosen[0], doc[chosen[0]])
         conjuncts = {t.i for t in root.conjuncts}

@@ -149,7 +149,7 @@ class NumberFinder:
         if noun is not None and noun.pos_ in ("NOUN", "PROPN"):
             return Candidate(i, end, i, Decimal(value), "rank", counted=noun.text)
         if noun is not None and noun.pos_ == "ADP" or noun is None or noun.is_punct:
-            return Candidate(i, end, i, Decimal(value), "rank")  # "the second in Japan"
+            return Candidate(i, end, i, Decimal(value), "rank")  # "the third in Peru"
         return None
 
     def _number(self, doc: Doc, i: int, percent_at: dict[int, int]) -> Candidate | None:
@@ -212,7 +212,7 @@ class NumberFinder:
                 return Candidate(start, j + 1, i, value, self.rules["measure_units"][noun.lower_])
             if noun.pos_ in ("NOUN", "PROPN") and noun.tag_ in ("NNS", "NNPS") and noun.ent_type_ in ("", "Country", "Industry", "Technology", "Product"):
                 if i > 0 and doc[i - 1].lower_ in self.rules["party_determiners"] and self._lemma_of(noun.text) in self.parties:
-                    return None  # "the two leaders", "the three countries": the parties, not a quantity
+                    return None  # "the two ministers", "the four firms": the parties, not a quantity
                 return Candidate(start, j + 1, i, value, "count", counted=noun.text)
         return None
 

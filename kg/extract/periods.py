@@ -92,7 +92,7 @@ def dated_spans(doc: Doc, sent: Span, year: int | None) -> list[tuple[Span, str,
 
 def period_candidates(doc: Doc, sent: Span, year: int | None) -> list[tuple[Span, str]]:
     """The dates of a sentence that can be a figure's reference period: not those after "since",
-    "until", "through" or "by" ("the highest since 2017", "by 2030")."""
+    "until", "through" or "by" ("the lowest since 2009", "by 2040")."""
     return [(span, period) for span, period, opener in dated_spans(doc, sent, year) if opener is None]
 
 

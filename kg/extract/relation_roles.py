@@ -57,7 +57,7 @@ class Participants:
 
     @staticmethod
     def _zone_tokens(doc: Doc) -> set[int]:
-        """Tokens of titles and of the employers named with them ("Minister for Foreign Affairs of Japan")."""
+        """Tokens of titles and of the employers named with them ("Minister of Fisheries of Norway")."""
         cached = doc.user_data.get("kg_zone_tokens")
         if cached is None:
             zones = doc.spans["kg_role_zones"] if "kg_role_zones" in doc.spans else []
@@ -136,14 +136,14 @@ class Participants:
                       and not self._locative(doc, m)]
         mode = rule.get("subject")
         owner = self._possessive_pronoun_owner(doc, trigger)
-        if owner is not None:  # "<Name> said during his visit to <Country>": his is the clause's person
+        if owner is not None:  # "<Name> spoke on her trip to <Country>": her is the clause's person
             return [owner]
         if mode == "adjacent_before":
             before = [m for m in candidates if 0 <= trigger.start - m.end <= 0]
             return before[-1:]
         if mode == "after_trigger":
             after = [m for m in candidates if m.start >= trigger.end]
-            if rule.get("subject_single"):  # "South Korean President Yoon and Japanese Prime Minister Kishida"
+            if rule.get("subject_single"):  # "Chilean President Rivas and Peruvian Premier Soto"
                 return after[:1] if after and after[0].start - trigger.end <= 1 else []
             return self._conjuncts(doc, after[0], mentions, types) if after else []
         if rule.get("passive"):
@@ -200,12 +200,12 @@ class Participants:
         """The last mention before a trigger and those coordinated with it ("France and Italy")."""
         group = [before[-1]]
         for other in reversed(before[:-1]):
-            # syntactic coordination across titles: "President Yoon and Japanese Prime Minister Kishida"
+            # syntactic coordination across titles: "President Rivas and Peruvian Premier Soto"
             if any(t.dep_ == "conj" and other.start <= t.head.i < other.end for m in group for t in doc[m.start : m.end]):
                 group.insert(0, other)
                 continue
             if any(doc[other.start : other.end].root.i in {t.i for t in doc[m.start : m.end].root.subtree} for m in group):
-                continue  # a modifier inside a member's own phrase ("Japanese" in "Japanese Prime Minister Kishida")
+                continue  # a modifier inside a member's own phrase ("Peruvian" in "Peruvian Premier Soto")
             # "the Ministry of X (ABC) and the Ministry of Y (DEF)": bracketed acronyms between two names
             between = self._between(doc, other.end, group[0].start)
             if between in ("", "and", ",", ", and", "&", "the", "and the", ", and the"):
@@ -221,7 +221,7 @@ class Participants:
         candidates = [m for m in mentions if m.type in types and (m.start, m.end) not in used]
         if rule.get("object") == "event_in_sentence":
             return candidates[:1]
-        if rule.get("object_head_only"):  # "hold export control talks": the talks are held, not the controls
+        if rule.get("object_head_only"):  # "convene tariff review meetings": the meetings are convened, not the tariffs
             candidates = [m for m in candidates if doc[m.start : m.end].root.dep_ not in ("compound", "amod", "nmod")]
         if rule.get("object_adjacent_before"):  # "South Korean President Yoon"
             return [m for m in candidates if 0 <= trigger.start - m.end <= 1][-1:]
@@ -250,7 +250,7 @@ class Participants:
             if rule.get("object_requires_prep"):
                 after = []
         head = clause_head(trigger.root)
-        if rule.get("object_anywhere"):  # "identifies semiconductors and robotics as areas for joint development"
+        if rule.get("object_anywhere"):  # "names batteries and drones as fields for shared research"
             direct = {t.i for c in head.children if c.dep_ in ("dobj", "obj") for t in c.subtree}
             earlier = [m for m in candidates if m.end <= trigger.start and m.start in direct]
             if earlier:

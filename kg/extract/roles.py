@@ -107,7 +107,7 @@ class RoleFinder:
         return phrases
 
     def _portfolio_end(self, doc: Doc, i: int) -> int:
-        """After "of" / "for": portfolio words, commas and "and" ("of Trade, Industry and Energy")."""
+        """After "of" / "for": portfolio words, commas and "and" ("of Fisheries, Forests and Water")."""
         if i >= len(doc) or doc[i].lower_ not in ("of", "for"):
             return i
         j = i + 1
@@ -161,7 +161,7 @@ class RoleFinder:
                 continue
             elif ent.label_ == "Country":
                 kept.append(ent)
-            else:  # cut to what lies outside the title: "European Commission [Executive Vice President] ..."
+            else:  # cut to what lies outside the title: "Andean Council [Senior Deputy Chair] ..."
                 if ent.start < phrase.start:
                     kept.append(self._part(doc, ent.start, phrase.start, ent.label_))
                 if ent.end > phrase.end:
@@ -250,7 +250,7 @@ class RoleFinder:
             found = starting_at(holder.end + 1)
             if found is not None:
                 return found.id_, found
-        # 2. just before the title: "Japanese Minister ...", "the ROK's Deputy ...", "European Commission Executive ..."
+        # 2. just before the title: "Peruvian Minister ...", "Chile's Deputy ...", "Andean Council Senior ..."
         k = phrase.start
         if k > 0 and doc[k - 1].lower_ in ("'s", "\u2019s"):
             k -= 1

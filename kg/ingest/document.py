@@ -95,8 +95,8 @@ def clean_text(text: str) -> str:
 def slug(text: str, limit: int = 60) -> str:
     """A document id made from a title or a file name: lowercase ASCII words joined by '-'.
 
-    >>> slug("Japan–Korea Export Control Policy Dialogue Held (METI, March 2023)")
-    'japan-korea-export-control-policy-dialogue-held-meti-march'
+    >>> slug("Chile–Peru Fisheries Forum Opens (Ministry, May 2021)")
+    'chile-peru-fisheries-forum-opens-ministry-may-2021'
     """
     ascii_text = "".join(
         c if c.isascii() else (unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode() or " ") for c in text
