@@ -77,16 +77,23 @@ def _process_main(conn: Any, path: str, max_memory: int | None, quiet: bool, war
 
         faulthandler.disable()
         os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-    try:
-        store = load_store(path)
-    except KGError as err:
-        conn.send(("error", err))
+    store = _load_or_report(conn, path)
+    if store is None:
         return
     _limit_memory(max_memory)
     if warm:
         _warm(store)
     conn.send(("ready", len(store)))
     _serve_tasks(conn, store, max_memory)
+
+
+def _load_or_report(conn: Any, path: str) -> Any:
+    """The graph loaded into a store, or None once the error has been sent back on ``conn``."""
+    try:
+        return load_store(path)
+    except KGError as err:
+        conn.send(("error", err))
+        return None
 
 
 class QueryProcess:
@@ -197,10 +204,8 @@ def _template_main(control: Any, path: str) -> None:
     from multiprocessing.connection import Connection
     from multiprocessing.reduction import recv_handle
 
-    try:
-        store = load_store(path)
-    except KGError as err:
-        control.send(("error", err))
+    store = _load_or_report(control, path)
+    if store is None:
         return
     _warm(store)
     control.send(("ready", len(store)))
