@@ -230,24 +230,6 @@ def remove_files(paths: list[Path]) -> None:
             pass
 
 
-def replace_directory(target: Path, fill: Callable[[Path], None]) -> Path:
-    """Make a new directory with ``fill(directory)`` beside ``target``, then put it in ``target``'s place.
-
-    The directory is filled under a temporary name (removed if ``fill`` fails, or by
-    ``remove_stale_temporaries`` if the process is killed); the previous ``target`` is moved
-    aside and deleted only once the new one is in place.
-    """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.kg-{os.getpid()}-", suffix=".tmp", dir=target.parent))
-    try:
-        fill(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return _replace_directory(target, tmp)
-
-
 def _replace_directory(target: Path, tmp: Path) -> Path:
     """Put the directory ``tmp`` in ``target``'s place; the previous ``target`` is deleted once it is."""
     old = None
